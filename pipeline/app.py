@@ -78,8 +78,7 @@ async def until_done(what: str, step: Callable[[list[Message]], Awaitable[None]]
 def create_app(settings: Settings | None = None) -> faust.App:
     settings = settings or get_settings()
     app = faust.App(
-        "newswire",
-        id=settings.consumer_group,
+        settings.consumer_group,  # Faust's app id is its consumer group
         broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
         broker_credentials=broker_credentials(settings),
         value_serializer="raw",

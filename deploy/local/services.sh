@@ -138,15 +138,21 @@ print_log_tail() {
 fetch_kafka() {
   [[ -f "$KAFKA_LIBS/.complete" ]] && return 0
   command -v mvn >/dev/null || die "mvn (Maven) is needed to download Kafka's jars"
+  # Per-process temp dir + rename: concurrent fetches cannot see half a download.
+  local tmp="$KAFKA_LIBS.tmp.$$"
   log "fetching Kafka $KAFKA_VERSION jars with Maven into $KAFKA_LIBS"
-  rm -rf "$KAFKA_LIBS.tmp"
+  rm -rf "$tmp"
   mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$SCRIPT_DIR/kafka/pom.xml" \
     -Dkafka.version="$KAFKA_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$KAFKA_LIBS.tmp" >&2 || die "Maven could not resolve Kafka $KAFKA_VERSION"
-  touch "$KAFKA_LIBS.tmp/.complete"
-  rm -rf "$KAFKA_LIBS"
-  mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
+    -DoutputDirectory="$tmp" >&2 || { rm -rf "$tmp"; die "Maven could not resolve Kafka $KAFKA_VERSION"; }
+  touch "$tmp/.complete"
+  if [[ -f "$KAFKA_LIBS/.complete" ]]; then
+    rm -rf "$tmp" # another fetch won the race
+  else
+    rm -rf "$KAFKA_LIBS"
+    mv "$tmp" "$KAFKA_LIBS"
+  fi
 }
 
 # The integ-test-zip is a complete ES server (no bundled JDK, few modules) and,
@@ -154,14 +160,14 @@ fetch_kafka() {
 fetch_elasticsearch() {
   [[ -f "$ES_ZIP" ]] && return 0
   local url="$MAVEN_CENTRAL/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip"
-  local expected actual
+  local expected actual tmp="$ES_ZIP.tmp.$$"
   log "fetching Elasticsearch $ES_VERSION from $url"
   mkdir -p "$CACHE_DIR"
-  curl -fsSL --retry 3 -o "$ES_ZIP.tmp" "$url" || die "download failed: $url"
-  expected="$(curl -fsSL --retry 3 "$url.sha1" | cut -c1-40)" || die "download failed: $url.sha1"
-  actual="$(sha1sum "$ES_ZIP.tmp" | cut -c1-40)"
-  [[ "$expected" == "$actual" ]] || { rm -f "$ES_ZIP.tmp"; die "checksum mismatch for $url"; }
-  mv "$ES_ZIP.tmp" "$ES_ZIP"
+  curl -fsSL --retry 3 -o "$tmp" "$url" || { rm -f "$tmp"; die "download failed: $url"; }
+  expected="$(curl -fsSL --retry 3 "$url.sha1" | cut -c1-40)" || { rm -f "$tmp"; die "download failed: $url.sha1"; }
+  actual="$(sha1sum "$tmp" | cut -c1-40)"
+  [[ "$expected" == "$actual" ]] || { rm -f "$tmp"; die "checksum mismatch for $url"; }
+  mv "$tmp" "$ES_ZIP" # atomic: a concurrent fetch sees no zip or a whole one
 }
 
 cmd_fetch() {
@@ -259,7 +265,7 @@ launch_kafka() {
     -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     "${KAFKA_LOG_OPTS[@]}" -cp "$KAFKA_LIBS/*" \
     kafka.Kafka "$KAFKA_DIR/server.properties" \
-    >>"$KAFKA_DIR/logs/kafka.out" 2>&1 </dev/null &
+    >>"$KAFKA_DIR/logs/kafka.out" 2>&1 </dev/null 9>&- &
   echo $! >"$(kafka_pidfile)"
 }
 
@@ -407,7 +413,7 @@ launch_elasticsearch() {
       ES_PATH_CONF="$dir/config" \
       ES_TMPDIR="$dir/tmp" \
       "$dir/home/bin/elasticsearch" -d -p "$dir/run/elasticsearch.pid"
-  ) >>"$dir/logs/launcher.out" 2>&1 </dev/null &
+  ) >>"$dir/logs/launcher.out" 2>&1 </dev/null 9>&- &
   ES_LAUNCHER_PID=$!
 }
 
@@ -471,7 +477,8 @@ services_of() {
 }
 
 # One lock for start/stop/kill so that parallel callers (make -j, tests) do not
-# launch a service twice or stop it while another call is starting it.
+# launch a service twice or stop it while another call is starting it. The
+# services are launched with fd 9 closed (`9>&-`) so they do not inherit it.
 take_lock() {
   mkdir -p "$LOCAL_DIR"
   exec 9>"$LOCAL_DIR/.services.lock"

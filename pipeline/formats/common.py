@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 class FormatError(ValueError):
     """A payload that cannot be turned into articles; the message says what is wrong with it."""
 
+    __module__ = "pipeline.formats"  # its public home, whichever module path imported it
+
 
 def provider_id(provider: str | None, item_id: str) -> str:
     """A stable article id from the provider's own id: URIs and URNs are globally unique already,
@@ -102,11 +104,11 @@ def collapse_whitespace(text: str) -> str:
 # Elements that end a paragraph (HTML, XHTML and NITF names); cells only need a separating space.
 _BLOCK_TAGS = frozenset(
     "p div section article blockquote pre li tr table ul ol dl dt dd h1 h2 h3 h4 h5 h6 hl1 hl2 "
-    "br hr figure figcaption header footer aside address block caption".split()
+    "br hr figure figcaption footer aside address block caption".split()
 )
 _CELL_TAGS = frozenset({"td", "th"})
-# Elements whose content is not article text.
-_SKIPPED_TAGS = frozenset({"script", "style", "head", "media", "object"})
+# Elements whose content is not article text (an HTML <header> holds the headline and kicker).
+_SKIPPED_TAGS = frozenset({"script", "style", "head", "header", "media", "object"})
 
 
 class _TextCollector(HTMLParser):
@@ -177,6 +179,18 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_HTML_TAG = re.compile(r"<(p|br|div|span|a|b|i|em|strong|ul|li|h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
+def plain_text(value: str) -> str:
+    """A body field as plain text: markup removed when it is HTML, else only line ends normalised.
+
+    >>> plain_text("<p>One</p><p>Two</p>"), plain_text("Fish & chips <3\\r\\nLine two")
+    ('One\\nTwo', 'Fish & chips <3\\nLine two')
+    """
+    return html_to_text(value) if _HTML_TAG.search(value) else normalise_newlines(value).strip()
+
+
 def decode_single_byte(data: bytes) -> tuple[str, str]:
     """Bytes that are not UTF-8, decoded as wire copy usually is: Windows-1252, else Latin-1 (which
     decodes every byte). Returns the text and the codec used.
@@ -226,7 +240,7 @@ def make_article(
     >>> make_article(item_id=None, source="a.txt", format=ArticleFormat.text, body=" \\n ")
     Traceback (most recent call last):
     ...
-    pipeline.formats.common.FormatError: article body is empty
+    pipeline.formats.FormatError: article body is empty
     """
     if not body.strip():
         raise FormatError("article body is empty")
@@ -263,7 +277,7 @@ def collect_articles(articles: Iterable[RawArticle | FormatError], what: str) ->
     >>> collect_articles([FormatError("article body is empty")], "NewsML-G2 items")
     Traceback (most recent call last):
     ...
-    pipeline.formats.common.FormatError: article body is empty: none of the 1 NewsML-G2 items has text
+    pipeline.formats.FormatError: article body is empty: none of the 1 NewsML-G2 items has text
     """
     found, skipped = [], 0
     for article in articles:

@@ -9,7 +9,6 @@ article or error.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from pipeline.formats.common import (
@@ -19,6 +18,7 @@ from pipeline.formats.common import (
     normalise_newlines,
     parse_datetime,
     parse_version,
+    plain_text,
     provider_id,
 )
 from pipeline.models import ArticleFormat, RawArticle
@@ -26,7 +26,6 @@ from pipeline.models import ArticleFormat, RawArticle
 # Keys only ninjs has; a generic article object has none of them.
 NINJS_KEYS = frozenset({"uri", "headlines", "bodies", "body_text", "body_html", "body_xhtml", "versioncreated", "versionCreated"})
 GENERIC_BODY_KEYS = ("body", "text", "content")
-_HTML_TAG = re.compile(r"<(p|br|div|span|a|b|i|em|strong|ul|li|h[1-6])\b[^>]*>", re.IGNORECASE)
 
 
 def is_ninjs(item: dict) -> bool:
@@ -36,15 +35,6 @@ def is_ninjs(item: dict) -> bool:
     (True, False)
     """
     return not NINJS_KEYS.isdisjoint(item)
-
-
-def plain_text(value: str) -> str:
-    """A body field as plain text: markup removed when it is HTML, else only line ends normalised.
-
-    >>> plain_text("<p>One</p><p>Two</p>"), plain_text("Fish & chips <3\\r\\nLine two")
-    ('One\\nTwo', 'Fish & chips <3\\nLine two')
-    """
-    return html_to_text(value) if _HTML_TAG.search(value) else normalise_newlines(value).strip()
 
 
 def _get(item: dict, *keys: str) -> object:
@@ -78,7 +68,7 @@ def ninjs_body(item: dict) -> str:
     >>> ninjs_body({"uri": "urn:x", "descriptions": []})
     Traceback (most recent call last):
     ...
-    pipeline.formats.common.FormatError: ninjs item has no body: none of 'body_text', 'body_html', 'body_xhtml', 'bodies'
+    pipeline.formats.FormatError: ninjs item has no body: none of 'body_text', 'body_html', 'body_xhtml', 'bodies'
     """
     renditions: list[tuple[str, str]] = [
         (kind, item[key]) for key, kind in (("body_text", "text/plain"), ("body_html", "text/html"), ("body_xhtml", "application/xhtml+xml"))
@@ -121,7 +111,7 @@ def generic_article(item: dict, source: str) -> RawArticle:
     >>> generic_article({"headline": "No body here"}, "feed")
     Traceback (most recent call last):
     ...
-    pipeline.formats.common.FormatError: JSON object has no article body: expected one of 'body', 'text', 'content'
+    pipeline.formats.FormatError: JSON object has no article body: expected one of 'body', 'text', 'content'
     """
     body = _get(item, *GENERIC_BODY_KEYS)
     if not isinstance(body, str):
@@ -173,7 +163,7 @@ def parse_json(data: bytes, source: str) -> list[RawArticle]:
     >>> parse_json(b'{"body": "a",\\n "title": }', "s")
     Traceback (most recent call last):
     ...
-    pipeline.formats.common.FormatError: invalid JSON at line 2, column 11: Expecting value
+    pipeline.formats.FormatError: invalid JSON at line 2, column 11: Expecting value
     """
     try:
         text = data.decode("utf-8-sig")

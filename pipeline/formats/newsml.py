@@ -12,19 +12,18 @@ import xml.etree.ElementTree as ET
 from pipeline.formats.common import (
     collect_articles,
     each_article,
-    html_to_text,
     make_article,
-    normalise_newlines,
     parse_datetime,
     parse_version,
+    plain_text,
     provider_id,
 )
 from pipeline.formats.nitf import NITF_NAMESPACES, nitf_body
 from pipeline.formats.xml import element_text, language_of, parse_xml, strip_namespaces, text_of
 from pipeline.models import ArticleFormat, RawArticle
 
-G2_NAMESPACES = frozenset({"http://iptc.org/std/nar/2006-10-01/", "http://www.w3.org/1999/xhtml"}) | NITF_NAMESPACES
 XHTML_NAMESPACES = frozenset({"http://www.w3.org/1999/xhtml"}) | NITF_NAMESPACES
+G2_NAMESPACES = frozenset({"http://iptc.org/std/nar/2006-10-01/"}) | XHTML_NAMESPACES
 
 
 def markup_body(container: ET.Element) -> str:
@@ -43,7 +42,7 @@ def markup_body(container: ET.Element) -> str:
         return nitf_body(nitf)
     if len(container):
         return element_text(container)
-    return html_to_text(container.text or "")
+    return plain_text(container.text or "")
 
 
 def g2_body(item: ET.Element) -> str:
@@ -53,14 +52,15 @@ def g2_body(item: ET.Element) -> str:
     >>> g2_body(ET.fromstring("<newsItem><contentSet><inlineData contenttype='text/plain'>Line one\\r\\nLine two"
     ...                       "</inlineData></contentSet></newsItem>"))
     'Line one\\nLine two'
+    >>> g2_body(ET.fromstring("<newsItem><contentSet><inlineData contenttype='text/plain'>&lt;p&gt;Labelled plain, "
+    ...                       "sent as HTML&lt;/p&gt;</inlineData></contentSet></newsItem>"))
+    'Labelled plain, sent as HTML'
     """
     inline_xml = item.find("contentSet/inlineXML")
     if inline_xml is not None:
         return markup_body(inline_xml)
     inline_data = item.find("contentSet/inlineData")
-    if inline_data is not None and inline_data.text:
-        return normalise_newlines(inline_data.text).strip()
-    return ""
+    return plain_text(inline_data.text or "") if inline_data is not None else ""
 
 
 def g2_article(item: ET.Element, source: str, encoding: str) -> RawArticle:
@@ -105,20 +105,20 @@ def _is_text_content(content_item: ET.Element) -> bool:
 
 
 def newsml1_body(item: ET.Element) -> str:
-    """The first non-empty text `ContentItem` of a NewsML 1.x item (style sheets and media skipped).
+    """The longest text `ContentItem` of a NewsML 1.x item: the story, where the others are titles,
+    captions or boilerplate (style sheets and media are skipped).
 
     >>> newsml1_body(ET.fromstring("<NewsItem><NewsComponent><ContentItem><MimeType FormalName='text/css'/>"
-    ...     "<DataContent>p {}</DataContent></ContentItem><ContentItem><MediaType FormalName='Text'/>"
-    ...     "<DataContent><p>Text.</p></DataContent></ContentItem></NewsComponent></NewsItem>"))
-    'Text.'
+    ...     "<DataContent>p { margin: 0 }</DataContent></ContentItem><ContentItem><DataContent>Title</DataContent>"
+    ...     "</ContentItem><ContentItem><DataContent><p>The text.</p></DataContent></ContentItem></NewsComponent></NewsItem>"))
+    'The text.'
     """
-    for content_item in item.iter("ContentItem"):
-        data_content = content_item.find("DataContent")
-        if data_content is not None and _is_text_content(content_item):
-            body = markup_body(data_content)
-            if body:
-                return body
-    return ""
+    texts = [
+        markup_body(content_item.find("DataContent"))
+        for content_item in item.iter("ContentItem")
+        if content_item.find("DataContent") is not None and _is_text_content(content_item)
+    ]
+    return max(texts, key=len, default="")
 
 
 def newsml1_article(item: ET.Element, source: str, encoding: str) -> RawArticle:

@@ -57,8 +57,22 @@ def split_headline_bytes(data: bytes) -> tuple[str | None, bytes]:
     return None, data
 
 
+def refuse_binary(data: bytes) -> None:
+    """Text never holds NUL bytes (UTF-16 text has a byte-order mark and is decoded before this check).
+
+    >>> refuse_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00")
+    Traceback (most recent call last):
+    ...
+    pipeline.formats.FormatError: payload is binary, not text: NUL byte at offset 8
+    """
+    offset = data.find(b"\x00")
+    if offset >= 0:
+        raise FormatError(f"payload is binary, not text: NUL byte at offset {offset}")
+
+
 def parse_text(data: bytes, source: str) -> list[RawArticle]:
-    """One article from plain text.
+    """One article from plain text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM is decoded; other
+    bytes travel undecoded.
 
     >>> [article] = parse_text(b"Storm hits coast\\r\\nThe storm hit the coast on Monday.", "seeds/a.txt")
     >>> article.headline, article.body, article.encoding
@@ -67,13 +81,20 @@ def parse_text(data: bytes, source: str) -> list[RawArticle]:
     >>> article.body, article.body_bytes, article.encoding
     (None, b"Gerd M\\xfcller has Alzheimer's.", None)
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        headline, body_bytes = split_headline_bytes(data)
-        if not body_bytes.strip():
-            raise FormatError("article body is empty") from None
-        return [RawArticle(id=content_id(source, data), version=1, source=source, format=ArticleFormat.text,
-                           headline=headline, body_bytes=body_bytes)]
-    headline, body = split_headline(normalise_newlines(text.removeprefix(codecs.BOM_UTF8.decode("utf-8"))))
-    return [make_article(item_id=None, source=source, format=ArticleFormat.text, body=body, headline=headline, encoding="utf-8")]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise FormatError("payload starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
+    else:
+        refuse_binary(data)
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            headline, body_bytes = split_headline_bytes(data)
+            if not body_bytes.strip():
+                raise FormatError("article body is empty") from None
+            return [RawArticle(id=content_id(source, data), version=1, source=source, format=ArticleFormat.text,
+                               headline=headline, body_bytes=body_bytes)]
+    headline, body = split_headline(normalise_newlines(text.lstrip("\ufeff")))
+    return [make_article(item_id=None, source=source, format=ArticleFormat.text, body=body, headline=headline, encoding=encoding)]

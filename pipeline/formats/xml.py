@@ -108,7 +108,7 @@ def parse_xml_text(text: str) -> ET.Element:
     >>> parse_xml_text('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')
     Traceback (most recent call last):
     ...
-    pipeline.formats.common.FormatError: XML entity declarations are not allowed (entity 'x')
+    pipeline.formats.FormatError: XML entity declarations are not allowed (entity 'x')
     """
     # The text is already decoded: the declaration's charset no longer applies to it.
     text = _DECLARATION_TEXT.sub("", text, count=1)

@@ -4,7 +4,8 @@ Both files are generated from the `wordfreq` data package (not from any evaluati
 `python -m pipeline.repair.lexicon` (needs `pip install wordfreq==3.1.1`, a build-time tool only):
 
 - `repair_words.tsv.gz`: English words (Zipf >= 2) and, from 27 Latin-script languages, the words that
-  hold a non-ASCII letter (Zipf >= 1.5), with their highest Zipf frequency. It tells whether a candidate
+  can hold an orphan (see `_is_relevant`, Zipf >= 1.5), with their highest Zipf
+  frequency. Keys are case-folded as wordfreq stores them (so German `ß` is `ss`). It tells whether a candidate
   repair is a real word (`Ukraine’s`, `Vučić`, `Łódź`) and whether an `â`/`Ä` word is genuine (`château`).
 - `repair_trigrams.tsv.gz`: letter trigram and bigram counts over the word types of those languages,
   kept only where a non-ASCII letter takes part; it scores names that no word list holds.
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.repair.orphans import LETTER_CANDIDATES
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 WORDS_FILE = DATA_DIR / "repair_words.tsv.gz"
 TRIGRAMS_FILE = DATA_DIR / "repair_trigrams.tsv.gz"
@@ -32,6 +35,20 @@ BOUNDARY = "^"  # marks a word's start and end in the letter model
 
 _LATIN_WORD = re.compile(r"^[a-z'\u00df-\u024f\u1e00-\u1eff]+$")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A foreign word matters when an orphan can stand in it: Latin Extended letters (č, ł, ș) anywhere, a bare
+# `â` anywhere (genuine in château), a Latin-1 capital only first (inside words those are lower-case,
+# which survive the damage as two characters that ftfy repairs).
+_ANYWHERE = frozenset(char.lower() for orphan in "ÄÅÈ" for char in LETTER_CANDIDATES[orphan] + "â" if len(char.lower()) == 1)
+_FIRST = frozenset(char.lower() for char in LETTER_CANDIDATES["Ã"] + "".join(LETTER_CANDIDATES) if char.isupper())
+
+
+def _is_relevant(word: str) -> bool:
+    """Whether a (case-folded) foreign word can hold an orphan.
+
+    >>> _is_relevant("vučić"), _is_relevant("école"), _is_relevant("café"), _is_relevant("château")
+    (True, True, False, True)
+    """
+    return word[0] in _FIRST or not _ANYWHERE.isdisjoint(word)
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,7 @@ class Lexicon:
         >>> lexicon.word_zipf("Vučić") > 3, lexicon.word_zipf("VuÄiÄ")
         (True, 0.0)
         """
-        return self.zipf.get(word.lower(), 0.0)
+        return self.zipf.get(word.casefold(), 0.0)
 
     def letter_logprob(self, word: str) -> float:
         """Log-probability of `word` under the letter trigram model (add-one smoothing).
@@ -61,7 +78,7 @@ class Lexicon:
         >>> lexicon.letter_logprob("Vukić") > lexicon.letter_logprob("Vukäć")
         True
         """
-        padded = BOUNDARY + word.lower() + BOUNDARY
+        padded = BOUNDARY + word.casefold() + BOUNDARY
         total = 0.0
         for i in range(len(padded) - 2):
             gram = padded[i : i + 3]
@@ -100,8 +117,7 @@ def build(data_dir: Path = DATA_DIR) -> None:
             if not _LATIN_WORD.match(word):
                 continue
             value = round(math.log10(frequency) + 9, 1)
-            has_non_ascii = bool(_NON_ASCII.search(word))
-            wanted = MIN_FOREIGN_ZIPF if has_non_ascii else (MIN_ENGLISH_ZIPF if language == "en" else math.inf)
+            wanted = MIN_FOREIGN_ZIPF if _is_relevant(word) else (MIN_ENGLISH_ZIPF if language == "en" else math.inf)
             if value >= wanted:
                 zipf[word] = max(value, zipf.get(word, 0.0))
             if value >= MIN_TRIGRAM_ZIPF and "'" not in word:

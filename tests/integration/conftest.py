@@ -57,7 +57,8 @@ class Pipeline:
         ensure_index(self.es, self.settings)
 
     def start_worker(self) -> subprocess.Popen:
-        log = open(Path(self.settings.data_dir).with_suffix(f".worker{len(self.workers)}.log"), "wb")
+        Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
+        log = open(Path(self.settings.data_dir) / f"worker{len(self.workers)}.log", "wb")
         process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "--loglevel", "info"],
                                    env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
         self.workers.append(process)

@@ -1,0 +1,118 @@
+"""Speed and memory of the entity stage beside raw spaCy (full pipeline), on the same news texts: words/s on one core and in a 2-process pool (medians), and worker RSS. Run: python -m bench.bench_entities [--limit ARTICLES] [--repeats N]"""
+
+from __future__ import annotations
+
+import os
+
+# One core per process: BLAS threads would otherwise spread a "one core" run over both.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import psutil  # noqa: E402
+import spacy  # noqa: E402
+
+from pipeline.entities import REQUIRES, extract_entities  # noqa: E402
+from pipeline.nlp import load_nlp  # noqa: E402
+from pipeline.settings import get_settings  # noqa: E402
+
+SENTENCES_PER_ARTICLE = 20  # news-text holds one sentence a line; articles are made of runs of lines
+WORKERS = 2
+
+_worker_nlp: spacy.Language | None = None
+
+
+def eval_dir() -> Path:
+    return Path(os.environ.get("NEWSWIRE_EVAL_DIR", REPO.parent / "shared" / "eval"))
+
+
+def read_articles(limit: int) -> list[str]:
+    """Articles of SENTENCES_PER_ARTICLE lines from every file in news-text, taken in turn from each file."""
+    per_file = []
+    for path in sorted((eval_dir() / "news-text").glob("*")):
+        if path.suffix == ".md":
+            continue
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        per_file.append([" ".join(lines[i:i + SENTENCES_PER_ARTICLE]) for i in range(0, len(lines), SENTENCES_PER_ARTICLE)])
+    interleaved = [article for group in zip(*per_file) for article in group]
+    return interleaved[:limit]
+
+
+def load(system: str) -> spacy.Language:
+    model = get_settings().spacy_model
+    return spacy.load(model) if system == "raw" else load_nlp(model, REQUIRES)
+
+
+def run(nlp: spacy.Language, system: str, texts: list[str]) -> int:
+    """Process `texts` as the system does; the number of entities found (so nothing is optimised away)."""
+    found = 0
+    for doc in nlp.pipe(texts):
+        found += len(doc.ents) if system == "raw" else len(extract_entities(doc))
+    return found
+
+
+def _init_worker(system: str) -> None:
+    global _worker_nlp
+    _worker_nlp = load(system)
+
+
+def _run_in_worker(system: str, texts: list[str]) -> int:
+    assert _worker_nlp is not None
+    return run(_worker_nlp, system, texts)
+
+
+def _worker_rss_mib() -> float:
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def timed(function: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=150, help="articles of 20 sentences (a quick run: 30)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is shown")
+    arguments = parser.parse_args()
+    if not (eval_dir() / "news-text").is_dir():
+        sys.exit(f"news-text not found under {eval_dir()} (set NEWSWIRE_EVAL_DIR)")
+    texts = read_articles(arguments.limit)
+    words = sum(len(text.split()) for text in texts)
+    chunks = [texts[i::WORKERS * 4] for i in range(WORKERS * 4)]
+    print(f"{len(texts)} articles, {words} words, model {get_settings().spacy_model}, "
+          f"median of {arguments.repeats} runs, {os.cpu_count()} CPUs visible")
+    print(f"{'system':<44}| {'processes':>9} | {'words/s':>8} | {'min':>8} | {'max':>8}")
+    memory = {}
+    for system, label in (("raw", "raw spaCy, full pipeline"), ("stage", "entity stage (senter+ner + corrections)")):
+        nlp = load(system)
+        run(nlp, system, texts[:5])  # warm up
+        rates = [words / timed(lambda: run(nlp, system, texts)) for _ in range(arguments.repeats)]
+        print(f"{label:<44}| {1:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | {max(rates):8.0f}")
+        with ProcessPoolExecutor(WORKERS, initializer=_init_worker, initargs=(system,)) as pool:
+            list(pool.map(_run_in_worker, [system] * WORKERS, [texts[:2]] * WORKERS))  # load models, warm up
+            rates = [words / timed(lambda: list(pool.map(_run_in_worker, [system] * len(chunks), chunks)))
+                     for _ in range(arguments.repeats)]
+            memory[label] = max(pool.submit(_worker_rss_mib).result() for _ in range(WORKERS))
+        print(f"{label:<44}| {WORKERS:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | {max(rates):8.0f}")
+    docs = list(load("stage").pipe(texts))
+    rates = [words / timed(lambda: [extract_entities(doc) for doc in docs]) for _ in range(arguments.repeats)]
+    print(f"{'corrections alone (on parsed Docs)':<44}| {1:>9} | {statistics.median(rates):8.0f} | "
+          f"{min(rates):8.0f} | {max(rates):8.0f}")
+    for label, rss in memory.items():
+        print(f"worker RSS after the run, {label}: {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
