@@ -12,6 +12,7 @@ Mentions are token spans of the spaCy Doc; records carry character offsets into 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -54,15 +55,22 @@ ENTITY_TYPES: dict[str, EntityType] = {
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Names of people, places and peoples hold no numbers; those of products, events and laws may ("Windows 95").
 LABELS_WITHOUT_NUMBERS = {"PERSON", "GPE", "LOC", "NORP"}
-# Where a label comes from. Evidence beats the model's majority when the mentions of a name disagree.
+# Where a label comes from. Evidence beats the model's majority when the mentions of a name disagree. A word
+# found by lookup alone ("lookup") is no evidence: "Minnesota" may be the state or its team.
 EVIDENCE_SOURCES = {"gazetteer", "dateline", "context"}
 # Words after which a one-word name is a place, not a person ("in Tavildara").
 PLACE_PREPOSITIONS = {"in", "near", "outside"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
+DASHES = {"-", "–", "—", "--"}
 # The longest place or organisation name looked up in the gazetteers, in tokens ("House of Representatives").
 MAX_GAZETTEER_TOKENS = 4
-# The longest dateline place, in tokens ("NEW YORK", "RIO DE JANEIRO").
+# The longest dateline place, in tokens ("NEW YORK", "RIO DE JANEIRO"), and the sentences it may open
+# (a headline may come first).
 MAX_DATELINE_TOKENS = 3
+DATELINE_SENTENCES = 3
+DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}(/\d{2,4})?")
+MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+          "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
 # Words an appositive title may run to: "Mark Toth, a national security and foreign policy analyst,".
 MAX_APPOSITIVE_TOKENS = 8
 
@@ -70,7 +78,7 @@ MAX_APPOSITIVE_TOKENS = 8
 @dataclass(frozen=True, order=True)
 class Mention:
     """A name in the text: tokens `start`..`end` (exclusive) of the Doc, its spaCy label, where the label
-    comes from ("model", "gazetteer", "dateline", "context", "document") and the person's titles."""
+    comes from ("model", "gazetteer", "dateline", "context", "lookup", "document") and the person's titles."""
 
     start: int
     end: int
@@ -148,7 +156,7 @@ def model_mentions(doc: Doc) -> list[Mention]:
 
 
 def split_at_non_name_tokens(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Cut mentions at tokens no such name holds: numbers, and in a person's name lone punctuation and
+    """Cut mentions at tokens no such name holds: lone dashes, numbers, and in a person's name lone punctuation and
     lower-case words other than particles ("van", "bin"); "&" stays, it makes a company ("Procter & Gamble").
 
     >>> import spacy
@@ -158,11 +166,13 @@ def split_at_non_name_tokens(doc: Doc, mentions: list[Mention]) -> list[Mention]
     ['Sri Lanka PERSON', 'Arjuna Ranatunga PERSON', 'Yorkshire PERSON', 'Headingley PERSON', 'Osama bin Laden PERSON']
     """
     def breaks_name(token: Token, label: str) -> bool:
+        # Only a dash between spaces: "Indo-Pacific" is one name even where spaCy splits it in three tokens.
+        dash = token.text in DASHES and bool(token.whitespace_) and token.i > 0 and bool(doc[token.i - 1].whitespace_)
         number = label in LABELS_WITHOUT_NUMBERS and any(character.isdigit() for character in token.text)
         person_breaks = label == "PERSON" and (
             (token.is_punct and token.text not in {".", "&"}) or token.is_quote
             or (token.text[0].islower() and token.text not in name_particles()))
-        return number or person_breaks
+        return dash or number or person_breaks
 
     pieces = []
     for mention in mentions:
@@ -176,8 +186,8 @@ def split_at_non_name_tokens(doc: Doc, mentions: list[Mention]) -> list[Mention]
 
 
 def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Strip quote marks, punctuation, possessives and an article that is not part of the name, and from
-    a person's name the titles, honorifics and nationality before it.
+    """Strip quote marks, punctuation, possessives, honorifics, trailing lower-case words ("news agency")
+    and an article that is not part of the name, and from a person's name the titles and nationality before it.
 
     A lower-case or sentence-initial "the" is not part of a name; "The" inside a sentence is ("told The
     Daily Beast").
@@ -186,14 +196,20 @@ def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("In the Wall Street Journal’s view, Mr Toth and Russian Defender Igor Kolyvanov")
     >>> describe(doc, trim_mentions(doc, [Mention(1, 6, "ORG"), Mention(8, 10, "PERSON"), Mention(11, 15, "PERSON")]))
     ['Wall Street Journal ORG', 'Toth PERSON', 'Igor Kolyvanov PERSON']
+    >>> doc = spacy.blank("en")("said Interfax news agency")
+    >>> describe(doc, trim_mentions(doc, [Mention(1, 4, "ORG")]))
+    ['Interfax ORG']
     """
+    honorifics = title_words()["honorific"]
+
     def strippable_start(token: Token, label: str) -> bool:
         article = token.lower_ == "the" and (token.text == "the" or _opens_sentence(token))
         person_prefix = label == "PERSON" and (_is_title_word(token.text) or token.lower_ in demonyms())
-        return token.is_punct or token.is_quote or article or person_prefix
+        return token.is_punct or token.is_quote or article or person_prefix or token.lower_ in honorifics
 
     def strippable_end(token: Token) -> bool:
-        return token.is_punct or token.is_quote or token.lower_ in POSSESSIVES
+        lower_case_word = token.is_alpha and token.text[0].islower() and token.text not in name_particles()
+        return token.is_punct or token.is_quote or token.lower_ in POSSESSIVES or lower_case_word
 
     trimmed = []
     for mention in mentions:
@@ -279,11 +295,12 @@ def known_label(key: str, label: str) -> str | None:
     """
     designators = organisation_designators()
     last_word = key.rsplit(" ", 1)[-1]
-    if key in organisation_names() or last_word in designators["legal"] or " & " in key or (
-            label != "PERSON" and last_word in designators["body"]):
+    if key in organisation_names():
         return "ORG"
-    if key in country_names():
+    if key in country_names():  # before the designators: the West Bank is no bank
         return label if label in {"GPE", "LOC"} else "GPE"
+    if last_word in designators["legal"] or " & " in key or (label != "PERSON" and last_word in designators["body"]):
+        return "ORG"
     if key in demonyms():
         return "NORP"
     if key in city_names(MIN_PERSON_CITY_POPULATION) or key in province_names():
@@ -308,25 +325,30 @@ def retype_known_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 def tag_datelines(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Tag the place of a dateline: capitals opening a sentence, then a date, "(Agency)" or ", Country".
+    """Tag the place of a dateline: capitals opening one of the first sentences, then a date, "(Agency)" or
+    ", Country" ("LONDON 1996-08-30", "KYIV, Ukraine (AP) -"). A table row ("CHICAGO 62 48") is no dateline.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("TAVILDARA , Tajikistan 1996-08-30 . CRICKET - LEICESTERSHIRE WIN")
+    >>> doc = spacy.blank("en")("TAVILDARA , Tajikistan 1996-08-30 . CHICAGO 62 48")
     >>> doc[5].is_sent_start = True
     >>> describe(doc, tag_datelines(doc, []))
     ['TAVILDARA GPE']
     """
+    def is_place_word(token: Token) -> bool:
+        return token.is_upper and token.is_alpha and len(token) > 1
+
+    def opens_dateline(after: Token) -> bool:
+        if after.text == "(" or DATE.fullmatch(after.text) or after.lower_.rstrip(".") in MONTHS:
+            return True
+        return after.text == "," and after.i + 1 < len(doc) and doc[after.i + 1].text[0].isupper()
+
+    sentences = list(doc.sents)[:DATELINE_SENTENCES] if doc.has_annotation("SENT_START") else [doc[:]]
     datelines = []
-    for sentence in doc.sents if doc.has_annotation("SENT_START") else [doc[:]]:
+    for sentence in sentences:
         start = end = sentence.start
-        while end < sentence.end and end - start < MAX_DATELINE_TOKENS and doc[end].is_upper and doc[end].is_alpha:
+        while end < sentence.end and end - start < MAX_DATELINE_TOKENS and is_place_word(doc[end]):
             end += 1
-        if start == end or end + 1 >= len(doc):
-            continue
-        after, next_after = doc[end], doc[end + 1]
-        dated = any(character.isdigit() for character in after.text) or after.text == "("
-        followed_by_country = after.text == "," and next_after.text.istitle()
-        if dated or followed_by_country:
+        if start < end < len(doc) and opens_dateline(doc[end]):
             datelines.append(Mention(start, end, "GPE", "dateline"))
     return _without_overlaps(mentions, datelines)
 
@@ -340,12 +362,12 @@ def _gazetteer_label(key: str) -> str | None:
 
 
 def add_gazetteer_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Add the countries, capitals, large cities and known organisations the model missed.
+    """Add the countries and known organisations the model missed; not cities, whose names clubs share.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("NATO met in Brussels, not at the U.S. Open")
+    >>> doc = spacy.blank("en")("NATO met Ukraine in Leeds, not at the U.S. Open")
     >>> describe(doc, add_gazetteer_mentions(doc, []))
-    ['NATO ORG', 'Brussels GPE']
+    ['NATO ORG', 'Ukraine GPE']
     """
     covered = _covered(mentions)
     found = []
@@ -355,12 +377,33 @@ def add_gazetteer_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             end = index + length
             if end > len(doc) or covered & set(range(index, end)):
                 continue
-            label = _gazetteer_label(name_key(doc[index:end].text))
-            if label and _stands_alone(doc, index, end):
-                found.append(Mention(index, end, label, "gazetteer"))
+            key = name_key(doc[index:end].text)
+            label = "ORG" if key in organisation_names() else "GPE" if key in country_names() else None
+            if label and doc[end - 1].is_alpha and _stands_alone(doc, index, end):
+                found.append(Mention(index, end, label, "lookup"))
                 index = end - 1
                 break
         index += 1
+    return sorted(mentions + found)
+
+
+def add_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Tag the acronym in brackets after an organisation's name: "Kurdistan Democratic Party (KDP)".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the Kurdistan Democratic Party (KDP) said")
+    >>> describe(doc, add_acronyms(doc, [Mention(1, 4, "ORG")]))
+    ['Kurdistan Democratic Party ORG', 'KDP ORG']
+    """
+    covered = _covered(mentions)
+    found = []
+    for mention in mentions:
+        index = mention.end + 1
+        if mention.label != "ORG" or index + 1 >= len(doc) or index in covered:
+            continue
+        bracketed = doc[mention.end].text == "(" and doc[index + 1].text == ")"
+        if bracketed and doc[index].text.replace(".", "") == _initials(_text(doc, mention)) and _is_acronym(doc[index].text):
+            found.append(Mention(index, index + 1, "ORG", "context"))
     return sorted(mentions + found)
 
 
@@ -502,6 +545,11 @@ def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return [replace(mention, label=unified(mention)) for mention in mentions]
 
 
+def _title_text(tokens: Iterable[Token]) -> str:
+    """A title as stored: lower-case words separated by single spaces, straight apostrophes."""
+    return " ".join(token.lower_ for token in tokens).replace("’", "'")
+
+
 def _title_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
     """The title written right before a name: "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov"."""
     words = title_words()
@@ -510,7 +558,7 @@ def _title_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | No
         return None
     while index >= 0 and (doc[index].lower_ in words["head"] | words["modifier"] or index in name_tokens):
         index -= 1
-    return " ".join(token.lower_ for token in doc[index + 1:mention.start]).replace("’", "'")
+    return _title_text(doc[index + 1:mention.start])
 
 
 def _title_after(doc: Doc, mention: Mention) -> str | None:
@@ -526,7 +574,7 @@ def _title_after(doc: Doc, mention: Mention) -> str | None:
     closed = end == len(doc) or doc[end].is_punct
     if end == start or not closed or doc[end - 1].lower_ not in title_words()["head"]:
         return None
-    return doc[start:end].text.lower()
+    return _title_text(doc[start:end])
 
 
 def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -570,13 +618,14 @@ def drop_unsupported_single_names(doc: Doc, mentions: list[Mention]) -> list[Men
 
 CORRECTION_STEPS: tuple[Step, ...] = (
     split_at_non_name_tokens,
-    trim_mentions,
     extend_cut_names,
+    trim_mentions,
     drop_non_names,
     drop_unconfirmed_capitals,
     retype_known_names,
     tag_datelines,
     add_gazetteer_mentions,
+    add_acronyms,
     retype_after_titles,
     retype_after_place_words,
     propagate_names,

@@ -136,9 +136,10 @@ def organisation_designators() -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def demonyms() -> frozenset[str]:
-    """Words for the people of a country, derived from the country names ("Indonesian", "Tajiks", "Iraqi").
+    """Words for the people of a country, derived from the country names ("Indonesian", "Tajiks", "Iraqi"),
+    and the hand-kept ones that cannot be derived ("Briton").
 
-    >>> {"indonesian", "tajiks", "iraqi", "chinese", "german", "belgian"} <= demonyms(), "toth" in demonyms()
+    >>> {"indonesian", "tajiks", "iraqi", "chinese", "german", "belgian", "croats"} <= demonyms(), "toth" in demonyms()
     (True, False)
     """
     forms = set()
@@ -150,6 +151,7 @@ def demonyms() -> frozenset[str]:
         forms |= {country[:-1]} if country.endswith("y") else set()
         forms |= {country[:-2] + "an"} if country.endswith("um") else set()
         forms |= {country[:-len("istan")]} if country.endswith("istan") and len(country) > 8 else set()
+    forms |= set(_data_lines("entities_demonyms.txt"))
     return frozenset(forms | {form + "s" for form in forms})
 
 

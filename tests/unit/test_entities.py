@@ -73,7 +73,7 @@ def test_seed_titles_are_attached_in_lower_case(seed_entities: list[Entity]) -> 
 
 def test_seed_places_and_organisations_are_typed(seed_entities: list[Entity]) -> None:
     entities = by_name(seed_entities)
-    for place in ("Kyiv", "Moscow", "Ukraine", "Russia", "Brussels"):
+    for place in ("Kyiv", "Moscow", "Ukraine", "Russia", "Brussels", "Indo-Pacific", "Eastern Europe"):
         assert entities[place].type == EntityType.location, place
     for organisation in ("The Daily Beast", "Wall Street Journal", "NATO", "Kremlin", "White House"):
         assert entities[organisation].type == EntityType.organisation, organisation

@@ -1,0 +1,173 @@
+"""The quote stage on the repaired seed article and on the quote forms news uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.models import Entity, EntityType, QuoteKind, Span
+from pipeline.nlp import load_nlp
+from pipeline.quote_marks import pair_quote_marks
+from pipeline.quotes import REQUIRES, extract_quotes
+from pipeline.settings import get_settings
+
+SEED = (Path(__file__).parents[1] / "fixtures" / "seed.repaired.txt").read_text(encoding="utf-8")
+
+
+def entity(text: str, name: str, type_: EntityType, forms: list[str], titles: list[str] = ()) -> Entity:
+    """An entity as the entity stage gives it: every mention of each form in `text`."""
+    mentions = [Span(text=m.group(), start=m.start(), end=m.end()) for form in forms for m in re.finditer(rf"\b{re.escape(form)}\b", text)]
+    return Entity(id=f"{type_.value}:{name.lower().replace(' ', '-')}", name=name, type=type_, label="PERSON",
+                  aliases=forms[1:], titles=list(titles), mentions=mentions, mention_count=len(mentions))
+
+
+def person(text: str, name: str, titles: list[str] = ()) -> Entity:
+    return entity(text, name, EntityType.person, [name, name.split()[-1]], titles)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp(get_settings().spacy_model, REQUIRES)
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(nlp):
+    org = EntityType.organisation
+    entities = [
+        person(SEED, "JD Vance", ["vice president"]),
+        person(SEED, "Pete Hegseth", ["defense secretary"]),
+        person(SEED, "Donald Trump", ["president"]),
+        person(SEED, "Vladimir Putin", ["russian president"]),
+        person(SEED, "Mark Toth", ["economist", "analyst"]),
+        person(SEED, "Volodymyr Zelensky", ["ukrainian president"]),
+        person(SEED, "Dmitry Peskov", ["kremlin spokesman"]),
+        entity(SEED, "International Atomic Energy Agency", org, ["International Atomic Energy Agency", "IAEA"]),
+        entity(SEED, "Kremlin", org, ["Kremlin"]),
+    ]
+    return extract_quotes(nlp(SEED), entities)
+
+
+# The 14 direct and partial quotes of the seed, by their opening words, with the speaker an editor names.
+SEED_QUOTED = [
+    ("There are economic tools", QuoteKind.direct, "JD Vance", "the vice president"),
+    ("There are any number", QuoteKind.direct, "JD Vance", "he"),
+    ("Any security guarantee", QuoteKind.direct, "Pete Hegseth", "he"),
+    ("Everything is on the table", QuoteKind.direct, "Pete Hegseth", "the defense secretary"),
+    ("What he decides", QuoteKind.direct, "Pete Hegseth", "he"),
+    ("very closely", QuoteKind.partial, "Donald Trump", None),
+    ("immediately.", QuoteKind.partial, "Donald Trump", None),
+    ("The White House appears", QuoteKind.direct, "Mark Toth", "Toth"),
+    ("Ultimately, this approach", QuoteKind.direct, "Mark Toth", "Toth"),
+    ("One final word", QuoteKind.direct, "Mark Toth", "he"),
+    ("This mixed messaging", QuoteKind.direct, "Mark Toth", "he"),
+    ("What better way", QuoteKind.direct, "Mark Toth", "he"),
+    ("attack drone with", QuoteKind.partial, "Volodymyr Zelensky", None),
+    ("Most likely, we are", QuoteKind.direct, "Dmitry Peskov", "Kremlin spokesman Dmitry Peskov"),
+]
+
+
+def test_seed_finds_the_14_quotes_with_their_spans(seed_quotes):
+    quoted = [q for q in seed_quotes if q.kind != QuoteKind.indirect]
+    openings = [opening for opening, *_ in SEED_QUOTED]
+    assert [q.text[:len(opening)] for q, opening in zip(quoted, openings)] == openings and len(quoted) == 14
+    for quote in quoted:
+        assert SEED[quote.start:quote.end] == quote.text
+        assert SEED[quote.start - 1] in "“\"" and SEED[quote.end] in "”\""  # the span is exactly inside the marks
+
+
+@pytest.mark.parametrize("opening, kind, speaker, mention", SEED_QUOTED)
+def test_seed_quote_kind_and_speaker(seed_quotes, opening, kind, speaker, mention):
+    quote = next(q for q in seed_quotes if q.kind != QuoteKind.indirect and q.text.startswith(opening))
+    assert quote.kind == kind
+    assert quote.speaker.name == speaker
+    assert quote.speaker.entity == "person:" + speaker.lower().replace(" ", "-")
+    if mention is not None:
+        assert quote.speaker.mention.text == mention
+        assert SEED[quote.speaker.mention.start:quote.speaker.mention.end] == mention
+
+
+def test_seed_nested_single_quotes_stay_in_the_outer_quote(seed_quotes):
+    toth = next(q for q in seed_quotes if q.text.startswith("The White House appears"))
+    assert "‘fog of war’" in toth.text and toth.text.endswith("endgame in Europe,")
+    assert not any(q.text.startswith("fog of") for q in seed_quotes)
+
+
+def test_seed_mixed_closing_mark_ends_the_peskov_quote(seed_quotes):
+    peskov = next(q for q in seed_quotes if q.text.startswith("Most likely"))
+    assert peskov.text.endswith("hesitate to do,") and peskov.cue.text == "told"
+
+
+@pytest.mark.parametrize("cue, content_start, speaker", [
+    ("said", "the U.S. may take military action", "JD Vance"),
+    ("accused", "Russia of striking the Chernobyl", "Volodymyr Zelensky"),
+    ("said", "The strike caused major damage", "Volodymyr Zelensky"),
+    ("said", "The contradictory messaging from the White House", "Mark Toth"),
+    ("said", "that radiation levels remain stable", "International Atomic Energy Agency"),
+    ("denied", "responsibility", "Kremlin"),
+    ("warned", "that such tactics come with significant risks", "Mark Toth"),
+])
+def test_seed_indirect_attributions(seed_quotes, cue, content_start, speaker):
+    indirect = [q for q in seed_quotes if q.kind == QuoteKind.indirect and q.text.startswith(content_start)]
+    assert len(indirect) == 1
+    assert indirect[0].cue.text == cue and indirect[0].speaker.name == speaker
+    assert SEED[indirect[0].cue.start:indirect[0].cue.end] == cue
+
+
+def texts(text: str) -> list[str]:
+    return [text[q.start:q.end] for q in pair_quote_marks(text)]
+
+
+def test_straight_curly_and_mixed_marks_pair():
+    assert texts('“One,” he said. "Two," she said. “Three," they said.') == ["One,", "Two,", "Three,"]
+
+
+def test_apostrophes_are_not_quote_marks():
+    assert texts("Ukraine’s aspirations and the ’90s, don't “go” there") == ["go"]
+
+
+def test_an_unclosed_mark_loses_no_other_quote():
+    assert texts('“Lost opening. Later “kept,” he said, and "also kept."') == ["kept,", "also kept."]
+
+
+def test_quote_running_over_paragraphs_continues_its_speaker(nlp):
+    text = "“We will rebuild the bridge,” Mayor Ann Lee said. “It will take two years.\n“And it will cost less than the old one.”"
+    quotes = extract_quotes(nlp(text), [person(text, "Ann Lee", ["mayor"])])
+    assert [q.text for q in quotes] == ["We will rebuild the bridge,", "It will take two years.", "And it will cost less than the old one."]
+    assert {q.speaker.name for q in quotes} == {"Ann Lee"}
+    assert all(q.kind == QuoteKind.direct for q in quotes)
+
+
+def test_inverted_cue_and_role_speaker(nlp):
+    text = ("Health Minister Sara Obi visited the hospital on Monday. "
+            "“The ward will reopen in May,” said the health minister.")
+    quote = extract_quotes(nlp(text), [person(text, "Sara Obi", ["health minister"])])[0]
+    assert (quote.speaker.name, quote.speaker.mention.text, quote.cue.text) == ("Sara Obi", "the health minister", "said")
+
+
+def test_pronoun_follows_the_subject_not_a_person_named_in_reported_content(nlp):
+    text = ("Senator Tom Hale spoke after the vote. He added that the bill was drafted by Governor Lisa Moreno. "
+            "“It is a good day for the state,” he said.")
+    entities = [person(text, "Tom Hale", ["senator"]), person(text, "Lisa Moreno", ["governor"])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct)
+    assert (quote.speaker.name, quote.speaker.mention.text) == ("Tom Hale", "he")
+
+
+def test_unknown_speaker_is_null_not_guessed(nlp):
+    text = "Officials met on Monday. “The talks went well,” a source said."
+    quote = extract_quotes(nlp(text), [])[0]
+    assert quote.speaker.name is None and quote.speaker.entity is None and quote.speaker.mention.text == "a source"
+
+
+def test_scare_quotes_are_dropped_but_cued_partial_quotes_kept(nlp):
+    text = "The so-called “experts” met on Monday. The mayor said the plan was “dead on arrival” and left."
+    quotes = [q for q in extract_quotes(nlp(text), []) if q.kind != QuoteKind.indirect]
+    assert [(q.text, q.kind) for q in quotes] == [("dead on arrival", QuoteKind.partial)]
+
+
+def test_organisation_speaker(nlp):
+    text = "The Kremlin denied any role in the attack, and the ministry said it was “a provocation.”"
+    kremlin = entity(text, "Kremlin", EntityType.organisation, ["Kremlin"])
+    denial = next(q for q in extract_quotes(nlp(text), [kremlin]) if q.cue.text == "denied")
+    assert (denial.kind, denial.speaker.name) == (QuoteKind.indirect, "Kremlin") and denial.text.startswith("any role")
