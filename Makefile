@@ -33,11 +33,11 @@ demo: venv
 test: venv
 	@$(SERVICES) fetch
 	@started=0; $(SERVICES) status >/dev/null 2>&1 || { $(SERVICES) start && started=1; } || exit 1; \
-	$(PYTEST) -ra --durations=15 tests; rc=$$?; \
+	$(PYTEST) -ra --durations=15 --doctest-modules pipeline tests; rc=$$?; \
 	[ $$started = 1 ] && $(SERVICES) stop; exit $$rc
 
 unit: venv
-	$(PYTEST) -ra tests/unit
+	$(PYTEST) -ra --doctest-modules pipeline tests/unit
 
 schemas: venv
 	$(BIN)/newswire schemas

@@ -43,7 +43,8 @@ def read_articles(limit: int) -> list[str]:
         if path.suffix == ".md":
             continue
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        per_file.append([" ".join(lines[i:i + SENTENCES_PER_ARTICLE]) for i in range(0, len(lines), SENTENCES_PER_ARTICLE)])
+        starts = range(0, len(lines), SENTENCES_PER_ARTICLE)
+        per_file.append([" ".join(lines[start:start + SENTENCES_PER_ARTICLE]) for start in starts])
     interleaved = [article for group in zip(*per_file) for article in group]
     return interleaved[:limit]
 
@@ -83,7 +84,7 @@ def timed(function: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--limit", type=int, default=150, help="articles of 20 sentences (a quick run: 30)")
+    parser.add_argument("--limit", type=int, default=40, help="articles of 20 sentences (a quick run: 10)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is shown")
     arguments = parser.parse_args()
     if not (eval_dir() / "news-text").is_dir():

@@ -121,7 +121,8 @@ def evaluate(split: str, limit: int | None) -> None:
     tokens = sum(len(sentence) for document in documents for sentence in document)
     print(f"\nCoNLL-2003 eng.{split}: {len(documents)} documents, {tokens} tokens, model {model}, "
           f"{time.perf_counter() - started:.0f}s")
-    print(f"{'type':<6}| {'raw P':>6} {'raw R':>6} {'raw F1':>6} | {'stage P':>7} {'stage R':>7} {'stage F1':>8} | {'ΔF1':>6}")
+    print(f"{'type':<6}| {'raw P':>6} {'raw R':>6} {'raw F1':>6} | "
+          f"{'stage P':>7} {'stage R':>7} {'stage F1':>8} | {'ΔF1':>6}")
     for name, kinds in [*((kind, (kind,)) for kind in SCORED), ("micro", SCORED)]:
         raw, stage = scores(raw_counts, kinds), scores(stage_counts, kinds)
         print(f"{name:<6}| {raw[0]:6.3f} {raw[1]:6.3f} {raw[2]:6.3f} | {stage[0]:7.3f} {stage[1]:7.3f} {stage[2]:8.3f} "

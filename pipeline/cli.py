@@ -167,18 +167,22 @@ def schemas(check: bool = typer.Option(False, "--check", help="Fail if the files
 
 
 @app.command()
-def search(query: str = typer.Argument(..., help="Words to find in headlines, bodies and quotes."),
+def search(query: str = typer.Argument("", help="Words to find in headlines, bodies and quotes."),
+           speaker: Optional[str] = typer.Option(None, help="Only quotes by this speaker, e.g. 'Peskov'."),
            size: int = typer.Option(5)) -> None:
-    """Search indexed articles."""
-    from pipeline.sink import sync_client
+    """Search indexed articles; with --speaker, show what that person or organisation was quoted saying."""
+    from pipeline.sink import search_articles, sync_client
 
     settings = get_settings()
-    response = sync_client(settings).search(index=settings.es_index, size=size, query={
-        "multi_match": {"query": query, "fields": ["headline^3", "body", "persons^2", "speakers^2"]}})
+    response = search_articles(sync_client(settings), settings, query, speaker, size)
+    out = Console()
     for hit in response["hits"]["hits"]:
         source = hit["_source"]
-        console.print(f"[bold]{source.get('headline') or source['body'][:80]}[/]  ({source['id']}, v{source['version']})")
-    console.print(f"{response['hits']['total']['value']} matches")
+        out.print(f"[bold]{source.get('headline') or source['body'][:80]}[/]  ({source['id']}, v{source['version']})")
+        for inner in hit.get("inner_hits", {}).get("quotes", {}).get("hits", {}).get("hits", []):
+            quote = inner["_source"]
+            out.print(f"  {quote['kind']}: “{quote['text'][:160]}” — {quote['speaker']['name']}")
+    out.print(f"{response['hits']['total']['value']} matching articles")
 
 
 @app.command()
@@ -212,8 +216,9 @@ def demo(paths: list[Path] = typer.Argument([Path("seeds")], help="What to produ
     console.print(f"{len(documents)}/{len(ids)} articles searchable after {time.monotonic() - started:.1f}s")
     for document in documents.values():
         show_document(document)
-    console.print(f"\nSearch it: curl -s '{settings.es_url}/{settings.es_index}/_search?q=speakers:Peskov&pretty'"
-                  f"  or  newswire search 'Chernobyl'  (Kibana: index pattern '{settings.es_index}')")
+    console.print(f"\nSearch it:  newswire search Chernobyl  |  newswire search --speaker Peskov\n"
+                  f"            curl -s '{settings.es_url}/{settings.es_index}/_search?q=body:Chernobyl&pretty'\n"
+                  f"Kibana:     a data view on '{settings.es_index}' (time field received_at)")
     raise typer.Exit(0 if len(documents) == len(ids) else 1)
 
 

@@ -236,12 +236,12 @@ def extend_cut_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
     extended = []
     for mention in mentions:
-        end = mention.end
-        if mention.label == "PERSON" and doc[end - 1].lower_ in name_particles():
+        if mention.label == "PERSON" and doc[mention.end - 1].lower_ in name_particles():
+            end = mention.end
             while end < len(doc) and continues(doc[end]):
                 end += 1
-        extended.append(replace(mention, end=end))
-    return _without_overlaps(mentions, extended) if extended != mentions else mentions
+            extended.append(replace(mention, end=end))
+    return _without_overlaps(mentions, extended)
 
 
 def drop_non_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -401,8 +401,9 @@ def add_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         index = mention.end + 1
         if mention.label != "ORG" or index + 1 >= len(doc) or index in covered:
             continue
+        acronym = doc[index].text
         bracketed = doc[mention.end].text == "(" and doc[index + 1].text == ")"
-        if bracketed and doc[index].text.replace(".", "") == _initials(_text(doc, mention)) and _is_acronym(doc[index].text):
+        if bracketed and _is_acronym(acronym) and acronym.replace(".", "") == _initials(_text(doc, mention)):
             found.append(Mention(index, index + 1, "ORG", "context"))
     return sorted(mentions + found)
 

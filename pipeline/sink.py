@@ -112,3 +112,14 @@ def fetch_documents(client: Elasticsearch, settings: Settings, ids: list[str]) -
     client.indices.refresh(index=settings.es_index)
     response = client.mget(index=settings.es_index, ids=ids)
     return {doc["_id"]: doc["_source"] | {"_version": doc["_version"]} for doc in response["docs"] if doc.get("found")}
+
+
+def search_articles(client: Elasticsearch, settings: Settings, words: str, speaker: str | None, size: int) -> Any:
+    """Articles matching `words`; with `speaker`, only those quoting them, with the matching quotes attached."""
+    must: list[dict[str, Any]] = []
+    if words:
+        must.append({"multi_match": {"query": words, "fields": ["headline^3", "body", "persons^2", "speakers^2"]}})
+    if speaker:
+        must.append({"nested": {"path": "quotes", "inner_hits": {"size": 20},
+                                "query": {"match": {"quotes.speaker.name": {"query": speaker, "operator": "and"}}}}})
+    return client.search(index=settings.es_index, size=size, query={"bool": {"must": must or [{"match_all": {}}]}})

@@ -138,9 +138,13 @@ def parse_payload(data: bytes, source: str, *, filename: str | None = None, max_
 
 
 def parse_file(path: pathlib.Path, *, max_bytes: int) -> list[RawArticle]:
-    """The articles in a file; too large a file is refused before it is read."""
+    """The articles in a file; too large a file is refused before it is read.
+
+    The source is the file's name, not its path, so an article's id does not depend on where the file
+    was read from (the same drop produced from two working directories is one article).
+    """
     path = pathlib.Path(path)
     size = path.stat().st_size
     if size > max_bytes:
         raise FormatError(f"payload of {size:,} bytes exceeds the {max_bytes:,}-byte limit")
-    return parse_payload(path.read_bytes(), str(path), filename=path.name, max_bytes=max_bytes)
+    return parse_payload(path.read_bytes(), path.name, filename=path.name, max_bytes=max_bytes)

@@ -56,13 +56,27 @@ class Pipeline:
         ensure_topics(self.settings)
         ensure_index(self.es, self.settings)
 
-    def start_worker(self) -> subprocess.Popen:
+    def start_worker(self, **env: str) -> subprocess.Popen:
+        """Start a worker; `env` overrides NEWSWIRE_* variables for this worker only.
+
+        Each worker leads its own process group, so `kill_worker` takes its pool processes down with it,
+        as when a container is killed.
+        """
         Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
         log = open(Path(self.settings.data_dir) / f"worker{len(self.workers)}.log", "wb")
         process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "--loglevel", "info"],
-                                   env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+                                   env={**os.environ, **self.env, **env}, stdout=log, stderr=subprocess.STDOUT,
+                                   cwd=REPO, start_new_session=True)
         self.workers.append(process)
         return process
+
+    def kill_worker(self, process: subprocess.Popen) -> None:
+        """SIGKILL a worker and its pool processes: no shutdown code runs, nothing is committed."""
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # already gone
+        process.wait(timeout=30)
 
     def send(self, value: bytes, key: bytes | None = None) -> None:
         self.producer.send(self.settings.topic_raw, key=key, value=value).get(timeout=30)
@@ -89,7 +103,7 @@ class Pipeline:
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                process.kill()
+                self.kill_worker(process)
         self.producer.close()
         self.es.close()
 

@@ -83,7 +83,7 @@ def test_sample_gives_articles_or_a_clear_refusal(name):
         assert article.body and article.body.strip(), f"{name}: empty body"
         assert not _CONTROL.search(article.body), f"{name}: control characters left in the body"
         assert "<p>" not in article.body and "</p>" not in article.body, f"{name}: markup left in the body"
-        assert article.source == str(SAMPLES / name)
+        assert article.source == name.split("/")[-1]
         assert article.id and article.version >= 1
         if article.headline is not None:
             assert article.headline.strip() and "\n" not in article.headline and len(article.headline) < 300
@@ -248,7 +248,7 @@ def test_invalid_utf8_text_keeps_its_bytes_for_the_repair_stage():
     assert article.body_bytes == b"Gerd M\xfcller scored twice \x93again\x94."
     # The bytes survive the JSON envelope on the raw topic.
     envelope = json.loads(article.model_dump_json())
-    assert base64.b64decode(envelope["body_bytes"]) == article.body_bytes
+    assert base64.urlsafe_b64decode(envelope["body_bytes"]) == article.body_bytes
 
 
 def test_invalid_utf8_json_is_refused():
