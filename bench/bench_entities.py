@@ -9,6 +9,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 import argparse  # noqa: E402
+import multiprocessing  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -101,7 +102,9 @@ def main() -> None:
         run(nlp, system, texts[:5])  # warm up
         rates = [words / timed(lambda: run(nlp, system, texts)) for _ in range(arguments.repeats)]
         print(f"{label:<44}| {1:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | {max(rates):8.0f}")
-        with ProcessPoolExecutor(WORKERS, initializer=_init_worker, initargs=(system,)) as pool:
+        # Spawned, not forked: each worker loads the model itself, so its RSS is what a worker really holds.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(WORKERS, mp_context=spawn, initializer=_init_worker, initargs=(system,)) as pool:
             list(pool.map(_run_in_worker, [system] * WORKERS, [texts[:2]] * WORKERS))  # load models, warm up
             rates = [words / timed(lambda: list(pool.map(_run_in_worker, [system] * len(chunks), chunks)))
                      for _ in range(arguments.repeats)]

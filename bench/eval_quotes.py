@@ -27,7 +27,7 @@ from pipeline.settings import get_settings  # noqa: E402
 
 QUOTE_MARKS = "“”\"„«»‟″"
 # A double-quoted stretch inside a mixed attribution's content: the words PolNeAR's annotators saw quoted.
-QUOTED_FRAGMENT = re.compile(r"[“\"„«]([^“”\"„«»]+)[”\"»]")
+QUOTED_FRAGMENT = re.compile(r"(?:[“\"„«]|'')((?:(?!'')[^“”\"„«»])+)(?:[”\"»]|'')")
 OTHER_PRONOUNS = frozenset({"they", "it", "we", "i", "them", "you"})
 
 
@@ -45,8 +45,26 @@ class Unit:
 
 
 def span_chars(text: str, spans: list[tuple[int, int]]) -> frozenset[int]:
-    """Characters of `spans`, without quote marks and whitespace, so marks in or out do not count."""
-    return frozenset(i for start, end in spans for i in range(start, end) if text[i] not in QUOTE_MARKS and not text[i].isspace())
+    """Characters of `spans`, without quote marks (and the '' pair at the edges) and whitespace, so marks
+    in or out do not count."""
+    chars = set()
+    for start, end in spans:
+        while start < end and (text[start] in QUOTE_MARKS + "'" or text[start].isspace()):
+            start += 1
+        while end > start and (text[end - 1] in QUOTE_MARKS + "'" or text[end - 1].isspace()):
+            end -= 1
+        chars.update(i for i in range(start, end) if text[i] not in QUOTE_MARKS and not text[i].isspace())
+    return frozenset(chars)
+
+
+def quote_type(row: dict) -> str:
+    """PolNeAR's type, with the '' marks of some archives read as double quote marks, as the README defines
+    (direct: the content starts and ends with one; mixed: it holds a quoted part): the derived file has
+    them as indirect."""
+    content = row["content"]["text"].strip()
+    if row["quote_type"] != "indirect" or not QUOTED_FRAGMENT.search(content):
+        return row["quote_type"]
+    return "direct" if content.startswith("''") and content.endswith("''") else "mixed"
 
 
 def load_split(split: str, limit: int | None, sample_seed: int | None) -> list[tuple[str, str, list[dict]]]:
@@ -74,9 +92,10 @@ def gold_units(text: str, rows: list[dict]) -> tuple[list[Unit], list[Unit]]:
             continue
         source = span_chars(text, [tuple(s) for s in row["source"]["spans"]]) if row.get("source") else frozenset()
         spans = [tuple(s) for s in row["content"]["spans"]]
-        if row["quote_type"] == "direct":
+        kind = quote_type(row)
+        if kind == "direct":
             quotes.append(Unit(span_chars(text, spans), source, "direct"))
-        elif row["quote_type"] == "mixed":
+        elif kind == "mixed":
             for start, end in spans:
                 for fragment in QUOTED_FRAGMENT.finditer(text, start, end):
                     quotes.append(Unit(span_chars(text, [fragment.span(1)]), source, "mixed"))

@@ -87,6 +87,10 @@ def create_app(settings: Settings | None = None) -> faust.App:
         producer_max_request_size=settings.kafka_max_message_bytes,
         producer_acks=-1,
         consumer_max_fetch_size=settings.kafka_max_message_bytes,
+        # A killed worker's partitions move to the others (or to its restart) once its session times out;
+        # Faust's 60 s default stalls the whole group that long. Heartbeats come from the event loop,
+        # which the NLP never blocks (it runs in the pool), so 10 s is safe. BROKER_SESSION_TIMEOUT overrides.
+        broker_session_timeout=10.0,
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication,
         web_enabled=False,

@@ -144,6 +144,7 @@ def finish(draft: Draft, timings: list[StageTiming]) -> EnrichedArticle:
         entities=draft.entities, quotes=draft.quotes,
         persons=by_type["person"], organisations=by_type["organisation"], locations=by_type["location"],
         speakers=_unique([q.speaker.name for q in draft.quotes if q.speaker.name]),
+        quote_texts=[q.text for q in draft.quotes],
         timings=timings,
     )
 

@@ -646,25 +646,24 @@ def _is_acronym(text: str) -> bool:
     return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
-def _fuller_name(mention: Mention, same_type: list[Mention], texts: dict[Mention, str]) -> Mention | None:
+def _fuller_name(mention: Mention, same_type: list[Mention], texts: dict[Mention, str],
+                 words: dict[Mention, list[str]]) -> Mention | None:
     """The mention of the same entity with the fuller name: "Donald Trump" for "Trump", "International
     Atomic Energy Agency" for "IAEA", "Magna International Inc" for "Magna"."""
-    text = texts[mention]
-    words = name_key(text).split()
+    text, own_words = texts[mention], words[mention]
     if ENTITY_TYPES[mention.label] == EntityType.person:
-        fuller = [other for other in same_type if set(words) < set(name_key(texts[other]).split())]
+        fuller = [other for other in same_type if set(own_words) < set(words[other])]
     elif ENTITY_TYPES[mention.label] == EntityType.organisation:
         acronym = text.replace(".", "") if _is_acronym(text) else None
 
-        def expands(other: str) -> bool:
-            return bool(acronym) and not _is_acronym(other) and _initials(other) == acronym
+        def expands(other: Mention) -> bool:
+            return bool(acronym) and not _is_acronym(texts[other]) and _initials(texts[other]) == acronym
 
-        def lengthens(other: str) -> bool:
-            other_words = name_key(other).split()
-            return (other_words[:len(words)] == words and len(other_words) > len(words)
-                    and other_words[-1] in organisation_designators()["legal"])
+        def lengthens(other: Mention) -> bool:
+            return (words[other][:len(own_words)] == own_words and len(words[other]) > len(own_words)
+                    and words[other][-1] in organisation_designators()["legal"])
 
-        fuller = [other for other in same_type if expands(texts[other]) or lengthens(texts[other])]
+        fuller = [other for other in same_type if expands(other) or lengthens(other)]
     else:
         return None
     # Two people may share a surname: take the fuller name mentioned closest before (or else after) this one.
@@ -681,6 +680,7 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
     [['Donald Trump PERSON', 'Trump PERSON'], ['International Atomic Energy Agency ORG', 'IAEA ORG']]
     """
     texts = {mention: _text(doc, mention) for mention in mentions}
+    words = {mention: name_key(text).split() for mention, text in texts.items()}
     by_type: dict[EntityType, list[Mention]] = {}
     for mention in mentions:
         by_type.setdefault(ENTITY_TYPES[mention.label], []).append(mention)
@@ -688,9 +688,9 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
     for mention in sorted(mentions):
         entity_type = ENTITY_TYPES[mention.label]
         representative = mention
-        while fuller := _fuller_name(representative, by_type[entity_type], texts):
+        while fuller := _fuller_name(representative, by_type[entity_type], texts, words):
             representative = fuller
-        clusters.setdefault((entity_type, name_key(texts[representative])), []).append(mention)
+        clusters.setdefault((entity_type, " ".join(words[representative])), []).append(mention)
     return list(clusters.values())
 
 

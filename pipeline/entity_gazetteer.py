@@ -30,7 +30,6 @@ PROVINCE_TYPES = {"province", "state", "region", "county", "two-tier county", "u
 MIN_PROVINCE_NAME_LENGTH = 4
 
 
-@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The form of a name used to compare and look it up: lower case, no leading "the", no dots.
 

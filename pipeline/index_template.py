@@ -66,6 +66,7 @@ MAPPINGS: dict[str, Any] = {
         "organisations": KEYWORD,
         "locations": KEYWORD,
         "speakers": KEYWORD,
+        "quote_texts": {"type": "text"},
         "timings": {"properties": {"stage": KEYWORD, "ms": {"type": "float"}}},
     },
 }

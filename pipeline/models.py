@@ -159,6 +159,7 @@ class EnrichedArticle(Contract):
     organisations: list[str] = Field(default_factory=list)
     locations: list[str] = Field(default_factory=list)
     speakers: list[str] = Field(default_factory=list)
+    quote_texts: list[str] = Field(default_factory=list, description="The text of every quote, for plain full-text search.")
     timings: list[StageTiming] = Field(default_factory=list)
 
 

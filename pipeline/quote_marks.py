@@ -1,19 +1,21 @@
 """Finding quoted stretches of text from their quote marks, before any parsing.
 
-Only double marks delimit quotes (“ ” „ « » and the straight "). Single marks are left alone: in English
-news they are apostrophes (`Ukraine’s`) or quotes nested inside a double quote (`‘fog of war’`), which
-belong to the outer quote. A paragraph left open and reopened with a mark is news style for a quote that
+Only double marks delimit quotes (“ ” „ « », the straight " and the two apostrophes '' of some newspaper
+archives). Single marks are left alone: in English news they are apostrophes (`Ukraine’s`) or quotes
+nested inside a double quote (`‘fog of war’`), which belong to the outer quote. A paragraph left open and reopened with a mark is news style for a quote that
 runs on: each paragraph gives one piece, and the later pieces are marked as continuing the first.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
 OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
-STRAIGHT_MARKS = '"‟″'
+# Every double mark; the straight ones (" ‟ ″ '') open or close by their neighbours.
+DOUBLE_MARK = re.compile(r"''|[“„«”»\"‟″]")
 # Characters after which a straight mark opens a quote, and before which it closes one.
 _OPENS_AFTER = "([{—–-/"
 _CLOSES_BEFORE = ".,;:!?)]}—–-/…"
@@ -27,34 +29,34 @@ class MarkRole(str, Enum):
 
 @dataclass(frozen=True)
 class QuotedSpan:
-    """Words between a pair of quote marks: `start`/`end` exclude the marks, `open_mark`/`close_mark` are theirs.
+    """Words between a pair of quote marks: `start`/`end` exclude the marks; `open_mark` is where the opening
+    mark starts and `close_end` where the closing mark ends.
 
-    `close_mark` is None for a piece that runs to the end of its paragraph and is reopened in the next;
+    `close_end` is None for a piece that runs to the end of its paragraph and is reopened in the next;
     `continues` is True for such a reopened piece.
     """
 
     start: int
     end: int
     open_mark: int
-    close_mark: int | None
+    close_end: int | None
     continues: bool = False
 
 
-def mark_role(text: str, position: int) -> MarkRole:
-    """Whether the double mark at `position` opens or closes a quote, from its shape or its neighbours.
+def mark_role(text: str, mark: re.Match) -> MarkRole:
+    """Whether a double mark opens or closes a quote, from its shape or its neighbours.
 
-    >>> mark_role('He said "no".', 8).value, mark_role('He said "no".', 11).value
-    ('opening', 'closing')
-    >>> mark_role("“Yes” and ”", 0).value, mark_role('a"b', 1).value
-    ('opening', 'either')
+    >>> [mark_role(t, m).value for t in ('He said "no".', "''Yes,'' a'b") for m in DOUBLE_MARK.finditer(t)]
+    ['opening', 'closing', 'opening', 'closing']
+    >>> [mark_role(t, DOUBLE_MARK.search(t)).value for t in ("“Yes", 'a"b')]
+    ['opening', 'either']
     """
-    mark = text[position]
-    if mark in OPENING_MARKS:
+    if mark.group() in OPENING_MARKS:
         return MarkRole.opening
-    if mark in CLOSING_MARKS:
+    if mark.group() in CLOSING_MARKS:
         return MarkRole.closing
-    before = text[position - 1] if position > 0 else " "
-    after = text[position + 1] if position + 1 < len(text) else " "
+    before = text[mark.start() - 1] if mark.start() > 0 else " "
+    after = text[mark.end()] if mark.end() < len(text) else " "
     if (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
         return MarkRole.opening
     if not before.isspace() and (after.isspace() or after in _CLOSES_BEFORE):
@@ -75,12 +77,13 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _trimmed(text: str, start: int, end: int, open_mark: int, close_mark: int | None, continues: bool) -> QuotedSpan | None:
+def _trimmed(text: str, opening: re.Match, end: int, close_end: int | None, continues: bool) -> QuotedSpan | None:
+    start = opening.end()
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return QuotedSpan(start, end, open_mark, close_mark, continues) if end > start else None
+    return QuotedSpan(start, end, opening.start(), close_end, continues) if end > start else None
 
 
 def pair_quote_marks(text: str) -> list[QuotedSpan]:
@@ -92,41 +95,44 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
     >>> text = '“A ‘b’ c,” he said. Its “d\" and “lost e “f”.'
     >>> [text[q.start:q.end] for q in pair_quote_marks(text)]
     ['A ‘b’ c,', 'd', 'f']
+    >>> archive = "''It isn't over,'' she said."
+    >>> [archive[q.start:q.end] for q in pair_quote_marks(archive)]
+    ["It isn't over,"]
     >>> runs_on = '“First paragraph.\\n\\n“Second one,” she said.'
     >>> [(runs_on[q.start:q.end], q.continues) for q in pair_quote_marks(runs_on)]
     [('First paragraph.', False), ('Second one,', True)]
     """
     spans: list[QuotedSpan] = []
-    carried: int | None = None  # opening mark of a quote left open at the end of the previous paragraph
+    carried = False  # whether the last paragraph left a quote open
     for para_start, para_end in paragraph_bounds(text):
         if not text[para_start:para_end].strip():
             continue  # a blank line between the paragraphs of a running quote does not end it
-        open_at: int | None = None
+        opening: re.Match | None = None
         continues = False
-        marks = [i for i in range(para_start, para_end) if text[i] in OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARKS]
-        first_char = next((i for i in range(para_start, para_end) if not text[i].isspace()), None)
-        if carried is not None and marks and marks[0] == first_char and mark_role(text, marks[0]) != MarkRole.closing:
+        marks = list(DOUBLE_MARK.finditer(text, para_start, para_end))
+        first_char = para_start + len(text[para_start:para_end]) - len(text[para_start:para_end].lstrip())
+        if carried and marks and marks[0].start() == first_char and mark_role(text, marks[0]) != MarkRole.closing:
             continues = True
-        elif carried is not None:
+        elif carried:
             spans.pop()  # never reopened: the opening mark was unmatched
-        carried = None
-        for position in marks:
-            role = mark_role(text, position)
-            if open_at is None:
+        carried = False
+        for mark in marks:
+            role = mark_role(text, mark)
+            if opening is None:
                 if role != MarkRole.closing:
-                    open_at = position
+                    opening = mark
             elif role == MarkRole.opening:
                 continues = False  # the earlier opening mark was never closed
-                open_at = position
+                opening = mark
             else:
-                span = _trimmed(text, open_at + 1, position, open_at, position, continues)
+                span = _trimmed(text, opening, mark.start(), mark.end(), continues)
                 spans.extend([span] if span else [])
-                open_at, continues = None, False
-        if open_at is not None:
-            span = _trimmed(text, open_at + 1, para_end, open_at, None, continues)
+                opening, continues = None, False
+        if opening is not None:
+            span = _trimmed(text, opening, para_end, None, continues)
             if span:
                 spans.append(span)
-                carried = open_at
-    if carried is not None:
+                carried = True
+    if carried:
         spans.pop()
     return spans

@@ -180,14 +180,14 @@ def quote_frame(layout: QuoteLayout, span: QuotedSpan) -> tuple[list[Token], lis
     index = layout.spans.index(span)
     para_start, para_end = layout.paragraphs[layout.paragraph_of(span.open_mark)]
     previous = layout.spans[index - 1] if index else None
-    before_from = max(para_start, previous.close_mark + 1 if previous and previous.close_mark is not None else 0)
+    before_from = max(para_start, previous.close_end if previous and previous.close_end is not None else 0)
     before = layout.tokens(before_from, span.open_mark)
     ends = [i for i, t in enumerate(before) if t.text in SENTENCE_ENDS]
     before = before[ends[-1] + 1:] if ends else before
     after: list[Token] = []
-    if span.close_mark is not None and not ends_sentence(layout.text, span):
+    if span.close_end is not None and not ends_sentence(layout.text, span):
         following = layout.spans[index + 1].open_mark if index + 1 < len(layout.spans) else len(layout.text)
-        for token in layout.tokens(span.close_mark + 1, min(para_end, following)):
+        for token in layout.tokens(span.close_end, min(para_end, following)):
             if token.text in SENTENCE_ENDS:
                 break
             after.append(token)

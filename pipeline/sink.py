@@ -16,7 +16,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch
 
-from pipeline.index_template import index_template
+from pipeline.index_template import MAPPINGS, index_template
 from pipeline.settings import Settings
 
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
@@ -57,6 +57,8 @@ def ensure_index(client: Elasticsearch, settings: Settings) -> str:
     alias = settings.es_index
     client.indices.put_index_template(name=alias, **index_template(alias))
     if client.indices.exists_alias(name=alias):
+        # Contract changes are additive: give the live index the fields a newer version of the code writes.
+        client.indices.put_mapping(index=alias, properties=MAPPINGS["properties"])
         return next(iter(client.indices.get_alias(name=alias)))
     index = f"{alias}-000001"
     client.indices.create(index=index, aliases={alias: {"is_write_index": True}})
@@ -118,7 +120,7 @@ def search_articles(client: Elasticsearch, settings: Settings, words: str, speak
     """Articles matching `words`; with `speaker`, only those quoting them, with the matching quotes attached."""
     must: list[dict[str, Any]] = []
     if words:
-        must.append({"multi_match": {"query": words, "fields": ["headline^3", "body", "persons^2", "speakers^2"]}})
+        must.append({"multi_match": {"query": words, "fields": ["headline^3", "body", "quote_texts^2", "persons^2", "speakers^2"]}})
     if speaker:
         must.append({"nested": {"path": "quotes", "inner_hits": {"size": 20},
                                 "query": {"match": {"quotes.speaker.name": {"query": speaker, "operator": "and"}}}}})

@@ -7,7 +7,9 @@ then keeps each change's position up to date through the later fixes.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,10 +68,37 @@ def edits_from_diff(before: str, after: str, fix: str) -> list[Edit]:
     return edits
 
 
+# Runs of ASCII and runs of other characters: mojibake repairs rewrite the non-ASCII runs and keep the
+# ASCII ones, so aligning runs first leaves difflib only a few short pieces to align letter by letter.
+RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+SHORT_CHANGE = 3  # characters; a change this short on either side is one edit, difflib would find no more
+
+
 def _diff(before: str, after: str, offset: int, fix: str) -> list[Edit]:
+    """Align the runs (see `RUNS`) of one changed line, then the characters of each changed run.
+
+    >>> _diff("Ã© and â€œhiâ€\x9d", "é and “hi”", 0, "demo")[1]
+    Edit(start=7, end=10, new='“', fix='demo', confidence=1.0)
+    """
+    old_runs, new_runs = RUNS.findall(before), RUNS.findall(after)
+    old_starts = list(itertools.accumulate(map(len, old_runs), initial=offset))
+    if len(old_runs) == len(new_runs):  # the usual case: each run repaired in place, no need to align runs
+        pairs = [(i, i + 1, i, i + 1) for i, (old, new) in enumerate(zip(old_runs, new_runs)) if old != new]
+    else:
+        matcher = difflib.SequenceMatcher(None, old_runs, new_runs, autojunk=False)
+        pairs = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    edits = []
+    for i1, i2, j1, j2 in pairs:
+        edits += _diff_characters("".join(old_runs[i1:i2]), "".join(new_runs[j1:j2]), old_starts[i1], fix)
+    return edits
+
+
+def _diff_characters(before: str, after: str, offset: int, fix: str) -> list[Edit]:
     prefix = len(os.path.commonprefix([before, after]))
     suffix = len(os.path.commonprefix([before[prefix:][::-1], after[prefix:][::-1]]))
     old, new = before[prefix : len(before) - suffix], after[prefix : len(after) - suffix]
+    if len(old) <= SHORT_CHANGE or len(new) <= SHORT_CHANGE:
+        return [Edit(offset + prefix, offset + prefix + len(old), new, fix)]  # `Ã©` -> `é`: one edit
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     start = offset + prefix
     return [

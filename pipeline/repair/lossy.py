@@ -63,6 +63,8 @@ def shows_lossy_damage(text: str) -> bool:
     >>> shows_lossy_damage("Ukraineâs “war”")
     False
     """
+    if not ANY_ORPHAN.search(text):  # every signature holds an orphan: a quick no for most copy
+        return False
     return DAMAGE_SIGNATURES.search(text) is not None and UNREACHABLE.search(text) is None
 
 
@@ -183,18 +185,19 @@ def decode_surviving_sequences(text: str) -> list[Edit]:
 
 
 
+LOSSY_SYMBOL = re.compile("â[" + "".join(SYMBOLS_BY_LAST_BYTE) + "]")
+
+
 def restore_lossy_symbols(text: str) -> list[Edit]:
     """Restore three-byte symbols that lost their middle byte: `â¦` is `…`, `â¬` is `€`.
 
     >>> preview(restore_lossy_symbols, "Iâm waiting â¦ for â¬5")
     'Iâm waiting … for €5'
     """
-    if PUNCTUATION_ORPHAN not in text or not shows_lossy_damage(text):
+    symbols = list(LOSSY_SYMBOL.finditer(text))
+    if not symbols or not shows_lossy_damage(text):
         return []
-    return [
-        Edit(match.start(), match.end(), SYMBOLS_BY_LAST_BYTE[match.group()[1]], "restore_lossy_symbols", 0.9)
-        for match in re.finditer("â[" + "".join(SYMBOLS_BY_LAST_BYTE) + "]", text)
-    ]
+    return [Edit(match.start(), match.end(), SYMBOLS_BY_LAST_BYTE[match.group()[1]], "restore_lossy_symbols", 0.9) for match in symbols]
 
 
 # --- punctuation --------------------------------------------------------------------------------------
@@ -215,7 +218,7 @@ def _side(char: str | None) -> str:
         return "edge"
     if char.isspace():
         return "space"
-    if char.isalnum():
+    if char.isalnum() or char in "@#$":  # a handle, hashtag or amount starts like a word
         return "word"
     return {".": "stop", ",": "stop", "!": "stop", "?": "stop", ";": "stop", ":": "stop", "(": "opener", "[": "opener"}.get(
         char, "other"
@@ -234,7 +237,7 @@ def _run_shapes(left: str, right: str, length: int) -> list[str]:
     closes_before = left in ("word", "stop", "other")
     ends_after = right in ("edge", "space", "stop", "other")
     if length == 1:
-        if opens_after and right == "word":
+        if opens_after and right in ("word", "opener"):
             return [OPEN]
         if closes_before and ends_after:
             return [CLOSE]
@@ -253,16 +256,25 @@ def _run_shapes(left: str, right: str, length: int) -> list[str]:
     return [DASH] * length
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() and char != PUNCTUATION_ORPHAN  # `â` is alphanumeric to Python
+
+
 def _word_left(text: str, end: int) -> str:
+    """The word part just before `end`, stopping at another orphan.
+
+    >>> _word_left("âWeâre", 3)
+    'We'
+    """
     start = end
-    while start > 0 and text[start - 1].isalnum():
+    while start > 0 and _is_word_char(text[start - 1]):
         start -= 1
     return text[start:end]
 
 
 def _word_right(text: str, start: int) -> str:
     end = start
-    while end < len(text) and text[end].isalnum():
+    while end < len(text) and _is_word_char(text[end]):
         end += 1
     return text[start:end]
 
@@ -308,6 +320,7 @@ class _Orphan:
     shape: str
     left: str  # the word part before (for inner and closing shapes)
     right: str
+    word_follows: bool  # a space, then a word: `studentsâ union`, not `thisâ.`
 
 
 def _orphans_of_paragraph(text: str, start: int, end: int) -> list[_Orphan]:
@@ -323,12 +336,26 @@ def _orphans_of_paragraph(text: str, start: int, end: int) -> list[_Orphan]:
         shapes = _run_shapes(left, right, run_end - run_start)
         for offset, shape in enumerate(shapes):
             position = run_start + offset
-            orphans.append(_Orphan(position, shape, _word_left(text, position), _word_right(text, position + 1)))
+            word_follows = text[position + 1 : position + 2] == " " and text[position + 2 : position + 3].isalnum()
+            orphans.append(_Orphan(position, shape, _word_left(text, position), _word_right(text, position + 1), word_follows))
     return orphans
 
 
-def _resolve_paragraph(orphans: list[_Orphan]) -> list[tuple[int, str | None, float]]:
-    """Turn shapes into marks, balancing quote pairs: double outside, single inside."""
+HEADLINE_END = re.compile(r"[^.!?…:;,\s\"')\]â][\s\"')\]â]*\Z")  # no sentence punctuation at the end
+
+
+def is_headline(paragraph: str) -> bool:
+    """Whether a paragraph reads as a headline: it ends without sentence punctuation.
+
+    >>> is_headline("Trump: âRussian connectionâ"), is_headline("âWe won,â he said.")
+    (True, False)
+    """
+    return HEADLINE_END.search(paragraph) is not None
+
+
+def _resolve_paragraph(orphans: list[_Orphan], outer: str = OPEN_DOUBLE) -> list[tuple[int, str | None, float]]:
+    """Turn shapes into marks, balancing quote pairs: `outer` quotes outside, the other kind inside."""
+    inner = OPEN_SINGLE if outer == OPEN_DOUBLE else OPEN_DOUBLE
     decisions = []
     stack: list[str] = []
     for i, orphan in enumerate(orphans):
@@ -346,7 +373,7 @@ def _resolve_paragraph(orphans: list[_Orphan]) -> list[tuple[int, str | None, fl
             if ELISIONS.match(orphan.right):
                 mark, confidence = APOSTROPHE, 0.8
             else:
-                mark = OPEN_SINGLE if stack and stack[-1] == OPEN_DOUBLE else OPEN_DOUBLE
+                mark = inner if stack and stack[-1] == outer else outer
                 stack.append(mark)
                 confidence = 0.9
         else:
@@ -367,13 +394,25 @@ def _close(orphans: list[_Orphan], i: int, stack: list[str]) -> tuple[str, float
         return APOSTROPHE, 0.9
     if stack:
         later = next((other.shape for other in orphans[i + 1 :] if other.shape in (OPEN, CLOSE)), None)
-        if orphan.left.endswith("s") and later == CLOSE:
-            return APOSTROPHE, 0.7  # `the studentsâ union,â he said`: the plural possessive
+        if later == CLOSE and (orphan.left.endswith("s") or _drops_g(orphan.left)):
+            return APOSTROPHE, 0.7  # `the studentsâ union,â he said`, `stop hatinâ allâ`
         stack.pop()
         return CLOSE_DOUBLE, 0.9
-    if orphan.left[-1:].isalpha():
+    following = orphans[i + 1] if i + 1 < len(orphans) else None
+    if following is not None and following.position == orphan.position + 1 and following.shape == CLOSE:
+        return APOSTROPHE, 0.6  # two closing quotes whose openings came earlier: the inner one is single
+    if orphan.left.endswith("s") and orphan.word_follows:
         return APOSTROPHE, 0.6  # no quote open: `the Jonesâ house`
-    return CLOSE_DOUBLE, 0.6
+    return CLOSE_DOUBLE, 0.6  # its opening quote is in an earlier paragraph
+
+
+def _drops_g(word: str) -> bool:
+    """Whether `word` is a g-dropped form (`hatin` for `hating`), which takes an apostrophe.
+
+    >>> _drops_g("hatin"), _drops_g("Putin")
+    (True, False)
+    """
+    return word.endswith("in") and word[:1].islower() and load_lexicon().word_zipf(word + "g") >= KNOWN_WORD_ZIPF
 
 
 def restore_lossy_punctuation(text: str) -> list[Edit]:
@@ -387,7 +426,10 @@ def restore_lossy_punctuation(text: str) -> list[Edit]:
     edits = []
     paragraph_start = 0
     for paragraph_end in itertools.chain((m.start() for m in re.finditer("\n", text)), [len(text)]):
-        for position, mark, confidence in _resolve_paragraph(_orphans_of_paragraph(text, paragraph_start, paragraph_end)):
+        # headlines quote with single marks, body copy with double ones
+        outer = OPEN_SINGLE if is_headline(text[paragraph_start:paragraph_end]) else OPEN_DOUBLE
+        orphans = _orphans_of_paragraph(text, paragraph_start, paragraph_end)
+        for position, mark, confidence in _resolve_paragraph(orphans, outer):
             sure = mark is not None and confidence >= MIN_CONFIDENCE
             edits.append(Edit(position, position + 1, mark if sure else None, "restore_lossy_punctuation", confidence))
         paragraph_start = paragraph_end + 1

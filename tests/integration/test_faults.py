@@ -21,15 +21,16 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 import psutil
 import pytest
 from elastic_transport import TransportError
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from pipeline.kafka_io import kafka_options, read_topic
-from pipeline.models import DeadLetter, RawArticle
+from pipeline.models import DeadLetter, EnrichedArticle, RawArticle
 
 from .conftest import REPO, Pipeline, isolated_env
 
@@ -183,6 +184,7 @@ def dead_letters(pipeline: Pipeline) -> list[DeadLetter]:
 
 def tally(case: str, pipeline: Pipeline, produced: Produced, started: float) -> Tally:
     """Compare Elasticsearch, the enriched topic and the dead-letter topic with `produced`, and print the row."""
+    wait_until_drained(pipeline)  # so that duplicates and stray dead letters have had their chance to show
     documents = pipeline.documents(list(produced.newest))
     indexed = sum(documents.get(i, {}).get("version") == v for i, v in produced.newest.items())
     enriched = Counter((r.key.decode(), json.loads(r.value)["version"])
@@ -210,6 +212,35 @@ def tally(case: str, pipeline: Pipeline, produced: Produced, started: float) -> 
     return row
 
 
+def committed_offsets(pipeline: Pipeline) -> dict[tuple[str, int], int]:
+    """The worker group's committed offsets, by (topic, partition)."""
+    group = pipeline.settings.consumer_group
+    admin = KafkaAdminClient(**kafka_options(pipeline.settings), client_id="fault-tests")
+    try:
+        return {(tp.topic, tp.partition): meta.offset for tp, meta in admin.list_group_offsets(group)[group].items()}
+    finally:
+        admin.close()
+
+
+def lag(pipeline: Pipeline) -> int:
+    """Messages on the raw and enriched topics that the worker group has not committed yet."""
+    settings = pipeline.settings
+    consumer = KafkaConsumer(**kafka_options(settings), group_id=None)
+    try:
+        partitions = [TopicPartition(topic, p) for topic in (settings.topic_raw, settings.topic_enriched)
+                      for p in consumer.partitions_for_topic(topic) or ()]
+        ends = consumer.end_offsets(partitions)
+    finally:
+        consumer.close()
+    committed = committed_offsets(pipeline)
+    return sum(end - max(committed.get((tp.topic, tp.partition), 0), 0) for tp, end in ends.items())
+
+
+def wait_until_drained(pipeline: Pipeline, timeout_s: float = CATCH_UP_S) -> None:
+    """Wait until every message sent so far is processed and committed, so the topics hold their final counts."""
+    pipeline.wait_for(lambda: lag(pipeline) == 0, timeout_s, "the worker group to commit every message")
+
+
 def assert_commits_durable(pipeline: Pipeline) -> int:
     """At-least-once, checked at the source: below each committed offset, every message has its output.
 
@@ -218,23 +249,19 @@ def assert_commits_durable(pipeline: Pipeline) -> int:
     newer one. Returns how many messages were below a committed offset.
     """
     settings = pipeline.settings
-    admin = KafkaAdminClient(**kafka_options(settings), client_id="fault-tests")
-    try:
-        committed = {(tp.topic, tp.partition): meta.offset
-                     for tp, meta in admin.list_consumer_group_offsets(settings.consumer_group).items()}
-    finally:
-        admin.close()
-    enriched = {(r.key.decode(), json.loads(r.value)["version"]): r for r in read_topic(settings, settings.topic_enriched)}
+    committed = committed_offsets(pipeline)
+    enriched = list(read_topic(settings, settings.topic_enriched))
+    enriched_pairs = {(r.key.decode(), json.loads(r.value)["version"]) for r in enriched}
     dead = {(letter.partition, letter.offset) for letter in dead_letters(pipeline)}
     covered = 0
     for record in read_topic(settings, settings.topic_raw):
         if record.offset < committed.get((settings.topic_raw, record.partition), -1):
             covered += 1
-            assert raw_identity(record.value) in enriched or (record.partition, record.offset) in dead, \
+            assert raw_identity(record.value) in enriched_pairs or (record.partition, record.offset) in dead, \
                 f"raw {record.partition}@{record.offset} committed but neither enriched nor dead-lettered"
-    below = [(article_id, version) for (article_id, version), r in enriched.items()
+    below = [(r.key.decode(), json.loads(r.value)["version"]) for r in enriched
              if r.offset < committed.get((settings.topic_enriched, r.partition), -1)]
-    documents = pipeline.documents(list({article_id for article_id, _ in below}))
+    documents = pipeline.documents(list({article_id for article_id, _ in below})) if below else {}
     for article_id, version in below:
         assert documents.get(article_id, {}).get("version", -1) >= version, \
             f"enriched {article_id} v{version} committed but not in Elasticsearch"
@@ -248,3 +275,208 @@ def raw_identity(value: bytes) -> tuple[str, int] | None:
         return document["id"], document["version"]
     except (ValueError, KeyError, TypeError):
         return None
+
+
+# --- the cases ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh(run_id: str, request: pytest.FixtureRequest) -> Iterator[Pipeline]:
+    """An isolated pipeline (own topics, group, index) with no worker yet; its workers are stopped after."""
+    name = "faults-" + request.node.name.removeprefix("test_").replace("_", "-")[:32]
+    pipeline = Pipeline(isolated_env(run_id, name))
+    yield pipeline
+    pipeline.close()
+
+
+def test_worker_sigkilled_three_times_mid_stream(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    worker = fresh.start_worker(**WORKER_ENV)
+    send_articles(fresh, produced, article_set("kill", 240, versions=2))
+    for kill in range(1, 4):
+        wait_for_progress(fresh, kill * len(produced.newest) // 5)
+        fresh.kill_worker(worker)
+        done = up_to_date(fresh, produced)
+        covered = assert_commits_durable(fresh)
+        print(f"\nSIGKILL {kill}: {done}/{len(produced.newest)} up to date, {covered} messages below committed offsets")
+        assert done < len(produced.newest), "the worker had finished before the kill; the case proves nothing"
+        worker = fresh.start_worker(**WORKER_ENV)
+    wait_until_caught_up(fresh, produced)
+    tally("worker SIGKILLed 3x", fresh, produced, started).assert_exact()
+
+
+def service(action: str, name: str) -> None:
+    """`services.sh start|stop kafka|elasticsearch`; start waits until the service is healthy."""
+    subprocess.run([*SERVICES, action, name], check=True, timeout=180, stdout=subprocess.DEVNULL)
+
+
+def cpu_percent(process: subprocess.Popen, seconds: float) -> float:
+    """CPU used by a worker's main process over `seconds` (100 = one core)."""
+    measured = psutil.Process(process.pid)
+    measured.cpu_percent()
+    time.sleep(seconds)
+    return measured.cpu_percent()
+
+
+def worker_log(pipeline: Pipeline, process: subprocess.Popen) -> str:
+    return (Path(pipeline.settings.data_dir) / f"worker{pipeline.workers.index(process)}.log").read_text(errors="replace")
+
+
+def test_elasticsearch_down_for_a_minute_mid_stream(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    fresh.start_worker(**WORKER_ENV)
+    articles = article_set("esdown", 160, versions=2)
+    send_articles(fresh, produced, articles[:100])
+    wait_for_progress(fresh, 30)
+    try:
+        service("stop", "elasticsearch")
+        outage = time.monotonic()
+        send_articles(fresh, produced, articles[100:])  # wire copy keeps arriving during the outage
+        time.sleep(max(0.0, ES_DOWN_S - (time.monotonic() - outage)))
+        print(f"\nElasticsearch down for {time.monotonic() - outage:.0f}s")
+    finally:
+        service("start", "elasticsearch")
+    wait_until_caught_up(fresh, produced)
+    tally("Elasticsearch down 60 s", fresh, produced, started).assert_exact()
+
+
+def test_kafka_broker_restarted_mid_stream(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    worker = fresh.start_worker(**WORKER_ENV)
+    articles = article_set("kafka", 160, versions=2)
+    send_articles(fresh, produced, articles[:100])
+    wait_for_progress(fresh, 30)
+    try:
+        service("stop", "kafka")
+        busy = cpu_percent(worker, 5)
+        print(f"\nworker CPU while the broker is down: {busy:.0f}% of a core")
+    finally:
+        service("start", "kafka")
+    send_articles(fresh, produced, articles[100:])  # the producer and the worker reconnect
+    wait_until_caught_up(fresh, produced)
+    tally("Kafka broker restarted", fresh, produced, started).assert_exact()
+    assert busy < 50, f"the worker spins at {busy:.0f}% CPU while Kafka is down"
+
+
+def test_two_workers_in_a_group_one_sigkilled(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    survivor, victim = fresh.start_worker(**WORKER_ENV), fresh.start_worker(**WORKER_ENV)
+    send_articles(fresh, produced, article_set("rebalance", 200, versions=2))
+    fresh.wait_for(lambda: "indexed" in worker_log(fresh, victim) and "indexed" in worker_log(fresh, survivor),
+                   CATCH_UP_S, "both workers indexing")
+    fresh.kill_worker(victim)
+    covered = assert_commits_durable(fresh)
+    print(f"\nkilled one of two workers at {up_to_date(fresh, produced)}/{len(produced.newest)}; "
+          f"{covered} messages below committed offsets")
+    wait_until_caught_up(fresh, produced)
+    tally("2 workers, 1 SIGKILLed", fresh, produced, started).assert_exact()
+
+
+def json_envelope(key: str, **fields: object) -> bytes:
+    return json.dumps({"id": key, "version": 1, "source": "faults", "format": "text",
+                       "received_at": "2026-01-05T09:00:00Z", **fields}).encode()
+
+
+def poison_messages() -> dict[bytes, tuple[bytes, str, str]]:
+    """Hostile input, by key: (payload, stage that must reject it, words its reason must contain)."""
+    words = random.Random(5).choices(["minister", "said", "the", "talks", "would", "resume", "in", "Geneva"], k=3_000_000)
+    billion_laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                      b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+                      b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+                      b'<nitf><body><body.content><p>&lol3;</p></body.content></body></nitf>')
+    return {
+        b"poison:invalid-utf8": (json_envelope("poison:utf8", body="The minister said").replace(b"minister", b"min\xff\xfester"),
+                                 "parse", "UTF-8"),
+        b"poison:invalid-json": (b'{"id": "poison:json", "version": 1, "body": ', "parse", "JSON"),
+        b"poison:wrong-schema": (json_envelope("poison:schema", version="two", body="Text.", colour="red"), "validate", "version"),
+        b"poison:20mb-body": (json_envelope("poison:big", body=" ".join(words)[:20_000_000]), "parse", "exceeds"),
+        b"poison:empty-body": (json_envelope("poison:empty", body=""), "decode", "empty"),
+        b"poison:empty-message": (b"", "parse", "empty"),
+        b"poison:xml-bomb": (billion_laughs, "parse", "entit"),
+        b"poison:binary": (random.Random(7).randbytes(4096), "parse", "binary"),
+    }
+
+
+def test_poison_messages_are_dead_lettered_with_their_reason(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    fresh.start_worker(**WORKER_ENV)
+    articles = article_set("poison", 120)
+    poison = poison_messages()
+    for number, (key, (payload, stage, words)) in enumerate(poison.items()):
+        send_articles(fresh, produced, articles[number * 15:(number + 1) * 15])
+        fresh.producer.send(fresh.settings.topic_raw, key=key, value=payload)
+        produced.poison[key] = (stage, words)
+    fresh.producer.flush(timeout=60)
+    wait_until_caught_up(fresh, produced)
+    tally("poison messages mixed in", fresh, produced, started).assert_exact()
+    for letter in dead_letters(fresh):
+        payload = poison[letter.key][0]
+        assert (letter.topic, letter.payload_size) == (fresh.settings.topic_raw, len(payload))
+        assert letter.partition is not None and letter.offset is not None
+        limit = fresh.settings.max_deadletter_payload_bytes
+        assert letter.payload == payload[:limit] and letter.payload_truncated == (len(payload) > limit)
+
+
+def test_old_versions_replayed_after_new_ones(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    fresh.start_worker(**WORKER_ENV)
+    articles = article_set("versions", 90, versions=3)
+    send_articles(fresh, produced, articles)
+    wait_until_caught_up(fresh, produced)
+    send_articles(fresh, produced, articles[::-1])  # every version again, newest first, oldest last
+    row = tally("old versions replayed", fresh, produced, started)
+    row.assert_exact()
+    newest = fresh.documents(list(produced.newest))
+    assert all(document["_version"] == produced.newest[i] for i, document in newest.items())
+    assert all(f"version {produced.newest[i]})" in document["body"] for i, document in newest.items())
+
+
+def test_sigterm_mid_stream_leaves_nothing_half_written(fresh: Pipeline) -> None:
+    started, produced = time.monotonic(), Produced()
+    worker = fresh.start_worker(**WORKER_ENV)
+    send_articles(fresh, produced, article_set("sigterm", 160, versions=2))
+    wait_for_progress(fresh, 40)
+    worker.send_signal(signal.SIGTERM)  # to the main process only, as a container runtime does
+    stopping = time.monotonic()
+    worker.wait(timeout=60)
+    stopped_s = time.monotonic() - stopping
+    with pytest.raises(ProcessLookupError):
+        os.killpg(worker.pid, 0)  # no pool process outlives the worker
+    done = up_to_date(fresh, produced)
+    covered = assert_commits_durable(fresh)
+    for document in fresh.documents(list(produced.newest)).values():
+        EnrichedArticle.model_validate({k: v for k, v in document.items() if k != "_version"})
+    print(f"\nSIGTERM at {done}/{len(produced.newest)}: exited {worker.returncode} after {stopped_s:.1f}s; "
+          f"{covered} messages below committed offsets")
+    assert done < len(produced.newest), "the worker had finished before SIGTERM; the case proves nothing"
+    assert stopped_s < 30
+    fresh.start_worker(**WORKER_ENV)
+    wait_until_caught_up(fresh, produced)
+    tally("SIGTERM mid-stream", fresh, produced, started).assert_exact()
+
+
+def newswire(pipeline: Pipeline, *arguments: str) -> str:
+    """Run the `newswire` command against this pipeline; returns stdout and stderr."""
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", *arguments], env={**os.environ, **pipeline.env},
+                            cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    return result.stdout + result.stderr
+
+
+def test_deadletter_list_and_replay_after_fixing_the_stage(fresh: Pipeline) -> None:
+    produced = Produced()
+    # A worker deployed with a model that is not installed: the entities stage fails on every article.
+    broken = fresh.start_worker(**WORKER_ENV, NEWSWIRE_SPACY_MODEL="no_such_spacy_model")
+    send_articles(fresh, produced, article_set("replay", 12))
+    fresh.wait_for(lambda: len(dead_letters(fresh)) >= 12, CATCH_UP_S, "12 dead letters")
+    broken.send_signal(signal.SIGTERM)
+    broken.wait(timeout=60)
+    letters = dead_letters(fresh)
+    assert {(letter.stage, letter.error_type) for letter in letters} == {("entities", "OSError")}
+    assert {letter.article_id for letter in letters} == set(produced.newest)
+    listing = newswire(fresh, "deadletter", "list")
+    assert "12 dead letters" in listing and "entities" in listing and "replay:00003" in listing
+    fresh.start_worker(**WORKER_ENV)  # the fixed deployment
+    assert "replayed 12 dead letters" in newswire(fresh, "deadletter", "replay", "--stage", "entities")
+    wait_until_caught_up(fresh, produced)
+    documents = fresh.documents(list(produced.newest)).values()
+    assert all(document["persons"] for document in documents), "replayed articles went through the entities stage"
+    print(f"\ndead letters: 12 listed, 12 replayed after the fix, {len(documents)} indexed with entities")

@@ -171,3 +171,16 @@ def test_organisation_speaker(nlp):
     kremlin = entity(text, "Kremlin", EntityType.organisation, ["Kremlin"])
     denial = next(q for q in extract_quotes(nlp(text), [kremlin]) if q.cue.text == "denied")
     assert (denial.kind, denial.speaker.name) == (QuoteKind.indirect, "Kremlin") and denial.text.startswith("any role")
+
+
+def test_archive_two_apostrophe_marks_and_blank_lines_between_paragraphs(nlp):
+    text = "''We will appeal,'' Mr. Ruiz said. ''The ruling ignores the record.\n\n''And the judge knows it.''"
+    quotes = extract_quotes(nlp(text), [person(text, "Carlos Ruiz")])
+    assert [q.text for q in quotes] == ["We will appeal,", "The ruling ignores the record.", "And the judge knows it."]
+    assert [q.speaker.name for q in quotes] == ["Carlos Ruiz"] * 3
+
+
+def test_question_quote_keeps_the_cue_after_it(nlp):
+    text = "“Who do they think they are?” Trump said of the company."
+    quote = extract_quotes(nlp(text), [person(text, "Donald Trump")])[0]
+    assert (quote.text, quote.cue.text, quote.speaker.name) == ("Who do they think they are?", "said", "Donald Trump")

@@ -66,8 +66,8 @@ def test_ftfy_repairs_are_kept_and_quotes_stay_curly():
 
 
 def test_changes_point_at_the_repaired_characters():
-    repaired = repair_text("  âThere are tools,â he said of VuÄiÄâs plan â¦ ok\n\n\n\nNext.")
-    assert repaired.text == "“There are tools,” he said of Vučić’s plan … ok\n\nNext."
+    repaired = repair_text("  âThere are tools,â he said of VuÄiÄâs plan â¦ ok.\n\n\n\nNext.")
+    assert repaired.text == "“There are tools,” he said of Vučić’s plan … ok.\n\nNext."
     for change in repaired.changes:
         assert isinstance(change, RepairChange) and change.count >= len(change.positions) > 0
         assert 0 < change.confidence <= 1
