@@ -1,4 +1,4 @@
-"""Speed and memory of the entity stage beside raw spaCy (full pipeline), on the same news texts: words/s on one core and in a 2-process pool (medians), and worker RSS. Run: python -m bench.bench_entities [--limit ARTICLES] [--repeats N]"""
+"""Speed and memory of the entity stage beside raw spaCy (full pipeline), on the same news texts: words/s on one core and in a 2-process pool (medians), and worker RSS, per model. Run: python -m bench.bench_entities [--limit ARTICLES] [--repeats N] [--model NAME_OR_PATH ...]"""
 
 from __future__ import annotations
 
@@ -50,8 +50,7 @@ def read_articles(limit: int) -> list[str]:
     return interleaved[:limit]
 
 
-def load(system: str) -> spacy.Language:
-    model = get_settings().spacy_model
+def load(system: str, model: str) -> spacy.Language:
     return spacy.load(model) if system == "raw" else load_nlp(model, REQUIRES)
 
 
@@ -63,9 +62,9 @@ def run(nlp: spacy.Language, system: str, texts: list[str]) -> int:
     return found
 
 
-def _init_worker(system: str) -> None:
+def _init_worker(system: str, model: str) -> None:
     global _worker_nlp
-    _worker_nlp = load(system)
+    _worker_nlp = load(system, model)
 
 
 def _run_in_worker(system: str, texts: list[str]) -> int:
@@ -87,35 +86,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=40, help="articles of 20 sentences (a quick run: 10)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is shown")
+    parser.add_argument("--model", action="append", help="spaCy package name or path, repeat to compare models "
+                        "(default: the configured NEWSWIRE_SPACY_MODEL)")
     arguments = parser.parse_args()
     if not (eval_dir() / "news-text").is_dir():
         sys.exit(f"news-text not found under {eval_dir()} (set NEWSWIRE_EVAL_DIR)")
     texts = read_articles(arguments.limit)
     words = sum(len(text.split()) for text in texts)
     chunks = [texts[i::WORKERS * 4] for i in range(WORKERS * 4)]
-    print(f"{len(texts)} articles, {words} words, model {get_settings().spacy_model}, "
-          f"median of {arguments.repeats} runs, {os.cpu_count()} CPUs visible")
-    print(f"{'system':<44}| {'processes':>9} | {'words/s':>8} | {'min':>8} | {'max':>8}")
-    memory = {}
-    for system, label in (("raw", "raw spaCy, full pipeline"), ("stage", "entity stage (senter+ner + corrections)")):
-        nlp = load(system)
-        run(nlp, system, texts[:5])  # warm up
-        rates = [words / timed(lambda: run(nlp, system, texts)) for _ in range(arguments.repeats)]
-        print(f"{label:<44}| {1:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | {max(rates):8.0f}")
-        # Spawned, not forked: each worker loads the model itself, so its RSS is what a worker really holds.
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(WORKERS, mp_context=spawn, initializer=_init_worker, initargs=(system,)) as pool:
-            list(pool.map(_run_in_worker, [system] * WORKERS, [texts[:2]] * WORKERS))  # load models, warm up
-            rates = [words / timed(lambda: list(pool.map(_run_in_worker, [system] * len(chunks), chunks)))
-                     for _ in range(arguments.repeats)]
-            memory[label] = max(pool.submit(_worker_rss_mib).result() for _ in range(WORKERS))
-        print(f"{label:<44}| {WORKERS:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | {max(rates):8.0f}")
-    docs = list(load("stage").pipe(texts))
-    rates = [words / timed(lambda: [extract_entities(doc) for doc in docs]) for _ in range(arguments.repeats)]
-    print(f"{'corrections alone (on parsed Docs)':<44}| {1:>9} | {statistics.median(rates):8.0f} | "
-          f"{min(rates):8.0f} | {max(rates):8.0f}")
-    for label, rss in memory.items():
-        print(f"worker RSS after the run, {label}: {rss:.0f} MiB")
+    models = arguments.model or [get_settings().spacy_model]
+    print(f"{len(texts)} articles, {words} words, median of {arguments.repeats} runs, {os.cpu_count()} CPUs visible")
+    print(f"{'model':<28}| {'system':<40}| {'processes':>9} | {'words/s':>8} | {'min':>8} | {'max':>8} | {'RSS MiB':>7}")
+    systems = (("raw", "raw spaCy, full pipeline"), ("stage", "entity stage (senter+ner + corrections)"))
+    for model in models:
+        for system, label in systems:
+            nlp = load(system, model)
+            name = f"{nlp.meta['lang']}_{nlp.meta['name']} {nlp.meta['version']}"
+            run(nlp, system, texts[:5])  # warm up
+            rates = [words / timed(lambda: run(nlp, system, texts)) for _ in range(arguments.repeats)]
+            print(f"{name:<28}| {label:<40}| {1:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | "
+                  f"{max(rates):8.0f} | {'':>7}")
+            # Spawned, not forked: each worker loads the model itself, so its RSS is what a worker really holds.
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(WORKERS, mp_context=spawn, initializer=_init_worker,
+                                     initargs=(system, model)) as pool:
+                list(pool.map(_run_in_worker, [system] * WORKERS, [texts[:2]] * WORKERS))  # load models, warm up
+                rates = [words / timed(lambda: list(pool.map(_run_in_worker, [system] * len(chunks), chunks)))
+                         for _ in range(arguments.repeats)]
+                rss = max(pool.submit(_worker_rss_mib).result() for _ in range(WORKERS))
+            print(f"{name:<28}| {label:<40}| {WORKERS:>9} | {statistics.median(rates):8.0f} | {min(rates):8.0f} | "
+                  f"{max(rates):8.0f} | {rss:7.0f}")
+        docs = list(load("stage", model).pipe(texts))
+        rates = [words / timed(lambda: [extract_entities(doc) for doc in docs]) for _ in range(arguments.repeats)]
+        print(f"{name:<28}| {'corrections alone (on parsed Docs)':<40}| {1:>9} | {statistics.median(rates):8.0f} | "
+              f"{min(rates):8.0f} | {max(rates):8.0f} | {'':>7}")
+    print("RSS: the larger of the two pool workers' resident memory after the run (model loaded, texts processed)")
 
 
 if __name__ == "__main__":

