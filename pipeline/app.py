@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import ssl
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -73,6 +75,32 @@ async def until_done(what: str, step: Callable[[list[Message]], Awaitable[None]]
                         what, len(messages), type(error).__name__, error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+class Worker(faust.Worker):
+    """Faust's worker, with a bound on graceful shutdown.
+
+    On SIGTERM or SIGINT Faust lets every in-flight batch finish and be acked, commits, and stops. A batch
+    cannot finish while Kafka or Elasticsearch is down, so the worker would ignore SIGTERM for as long as
+    the outage lasts. After `shutdown_grace_s` it exits hard instead, as in a crash: the unfinished batch
+    stays uncommitted and the next worker replays it, which the version-aware sinks make harmless.
+    """
+
+    def __init__(self, app: faust.App, *, shutdown_grace_s: float, **options: Any):
+        super().__init__(app, **options)
+        self.shutdown_grace_s = shutdown_grace_s
+
+    async def stop(self) -> None:
+        asyncio.get_running_loop().call_later(self.shutdown_grace_s, exit_uncommitted, self.shutdown_grace_s)
+        await super().stop()
+
+
+def exit_uncommitted(grace_s: float) -> None:
+    log.error("in-flight batches did not finish within %.0fs of the stop signal (Kafka or Elasticsearch down?); "
+              "exiting without committing them: they will be replayed", grace_s)
+    for child in multiprocessing.active_children():  # the NLP pool would outlive a hard exit
+        child.kill()
+    os._exit(1)
 
 
 def create_app(settings: Settings | None = None) -> faust.App:

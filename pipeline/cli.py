@@ -55,14 +55,15 @@ def produce(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt
 
 
 @app.command()
-def worker(loglevel: str = typer.Option("info", help="Faust log level.")) -> None:
+def worker(loglevel: str = typer.Option("info", help="Faust log level."),
+           shutdown_grace_s: float = typer.Option(20.0, help="On SIGTERM, longest wait for in-flight batches; "
+                                                  "then exit without committing them (keep it below the "
+                                                  "orchestrator's kill timeout).")) -> None:
     """Run the Faust worker: raw -> enrich -> enriched topic -> Elasticsearch; failures -> dead-letter topic."""
-    from faust import Worker
-
-    from pipeline.app import create_app
+    from pipeline.app import Worker, create_app
 
     setup()
-    Worker(create_app(get_settings()), loglevel=loglevel).execute_from_commandline()
+    Worker(create_app(get_settings()), loglevel=loglevel, shutdown_grace_s=shutdown_grace_s).execute_from_commandline()
 
 
 @app.command()

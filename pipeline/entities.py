@@ -25,6 +25,7 @@ from pipeline.entity_gazetteer import (
     city_names,
     country_names,
     demonyms,
+    kind_nouns,
     name_key,
     name_particles,
     organisation_designators,
@@ -71,6 +72,9 @@ DATELINE_SENTENCES = 3
 DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}(/\d{2,4})?")
 MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
           "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
+# Generational suffixes and regnal numbers that end a person's name ("Al Unser Jr", "John Paul II"); not "I",
+# which is mostly the pronoun.
+NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 # Words an appositive title may run to: "Mark Toth, a national security and foreign policy analyst,".
 MAX_APPOSITIVE_TOKENS = 8
 # A line is a headline when its words of this length or more (not "of", "to", "and") are capitalised, all but
@@ -173,17 +177,20 @@ def split_at_non_name_tokens(doc: Doc, mentions: list[Mention]) -> list[Mention]
     >>> describe(doc, split_at_non_name_tokens(doc, [Mention(0, 6, "PERSON"), Mention(7, 10, "PERSON"),
     ...                                              Mention(11, 14, "PERSON")]))
     ['Sri Lanka PERSON', 'Arjuna Ranatunga PERSON', 'Yorkshire PERSON', 'Headingley PERSON', 'Osama bin Laden PERSON']
-    >>> doc = spacy.blank("en")("Trump’s Supporters")
-    >>> describe(doc, split_at_non_name_tokens(doc, [Mention(0, 3, "PERSON")]))
-    ['Trump PERSON', 'Supporters PERSON']
+    >>> doc = spacy.blank("en")("Trump’s Supporters and Zine al-Abidine Ben Ali")
+    >>> describe(doc, split_at_non_name_tokens(doc, [Mention(0, 3, "PERSON"), Mention(4, 10, "PERSON")]))
+    ['Trump PERSON', 'Supporters PERSON', 'Zine al-Abidine Ben Ali PERSON']
     """
     def breaks_name(token: Token, label: str) -> bool:
         # Only a dash between spaces: "Indo-Pacific" is one name even where spaCy splits it in three tokens.
         dash = token.text in DASHES and bool(token.whitespace_) and token.i > 0 and bool(doc[token.i - 1].whitespace_)
         number = label in LABELS_WITHOUT_NUMBERS and any(character.isdigit() for character in token.text)
-        person_breaks = label == "PERSON" and (
+        # "al-Abidine", "Song-ho": pieces of one hyphenated word, whatever their case.
+        glued = token.i > 0 and not doc[token.i - 1].whitespace_
+        in_hyphenated_word = glued and ((token.text == "-" and not token.whitespace_) or doc[token.i - 1].text == "-")
+        person_breaks = label == "PERSON" and not in_hyphenated_word and (
             (token.is_punct and token.text not in {".", "&"}) or token.is_quote or token.lower_ in POSSESSIVES
-            or (token.text[0].islower() and token.text not in name_particles()))
+            or (token.text[0].islower() and token.text.split("-")[0] not in name_particles()))
         return dash or number or person_breaks
 
     pieces = []
@@ -236,12 +243,13 @@ def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 def extend_cut_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Extend a person's name the model cut after a particle ("Ivan de" -> "Ivan de la Pena").
+    """Extend a person's name the model cut after a particle ("Ivan de" -> "Ivan de la Pena") or before a
+    generational suffix ("Al Unser" -> "Al Unser Jr").
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("Ivan de la Pena scored")
-    >>> describe(doc, extend_cut_names(doc, [Mention(0, 2, "PERSON")]))
-    ['Ivan de la Pena PERSON']
+    >>> doc = spacy.blank("en")("Ivan de la Pena scored and Al Unser Jr won")
+    >>> describe(doc, extend_cut_names(doc, [Mention(0, 2, "PERSON"), Mention(6, 8, "PERSON")]))
+    ['Ivan de la Pena PERSON', 'Al Unser Jr PERSON']
     """
     def continues(token: Token) -> bool:
         return token.lower_ in name_particles() or (token.is_alpha and token.text.istitle())
@@ -253,6 +261,8 @@ def extend_cut_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             while end < len(doc) and continues(doc[end]):
                 end += 1
             extended.append(replace(mention, end=end))
+        elif mention.label == "PERSON" and mention.end < len(doc) and doc[mention.end].text in NAME_SUFFIXES:
+            extended.append(replace(mention, end=mention.end + 1))
     return _without_overlaps(mentions, extended)
 
 
@@ -541,6 +551,24 @@ def retype_after_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             else mention for mention in mentions]
 
 
+def retype_after_kind_nouns(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A "person" right after a lower-case noun saying what kind of thing it is takes that kind's label: "the
+    daily Sueddeutsche Zeitung", "Belgian club Standard Liege", "the aircraft carrier Carl Vinson".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the daily Zycie Warszawy and Dr Kim and carrier Carl Vinson")
+    >>> describe(doc, retype_after_kind_nouns(doc, [Mention(2, 4, "PERSON"), Mention(6, 7, "PERSON"),
+    ...                                             Mention(9, 11, "PERSON")]))
+    ['Zycie Warszawy ORG', 'Kim PERSON', 'Carl Vinson PRODUCT']
+    """
+    def kind(mention: Mention) -> str | None:
+        before = doc[mention.start - 1] if mention.start > 0 else None
+        return kind_nouns().get(before.text) if before is not None and mention.label == "PERSON" else None
+
+    return [replace(mention, label=label, source="context") if (label := kind(mention)) else mention
+            for mention in mentions]
+
+
 def retype_after_place_words(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """A one-word "person" after "in" or "near" is a place ("fighting in Tavildara"), and so are its other mentions.
 
@@ -566,7 +594,13 @@ def _surname(words: Sequence[str]) -> tuple[str, ...] | None:
 
     >>> _surname(["Aravinda", "de", "Silva"]), _surname(["Toth"]), _surname(["Pete", "Secretary"])
     (('de', 'Silva'), None, None)
+    >>> _surname(["Al", "Unser", "Jr"])
+    ('Unser',)
     """
+    if words and words[-1] in NAME_SUFFIXES:
+        words = words[:-1]
+    if not words:
+        return None
     last = words[-1]
     if len(words) < 2 or not last.isalpha() or len(last) < 2 or _is_title_word(last):
         return None
@@ -629,8 +663,8 @@ def _name_parts(doc: Doc, mentions: list[Mention]) -> tuple[set[str], dict[str, 
 
 
 def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Give every mention of a name one label. In order: a person's surname is that person (even a place
-    name: "MaliVai Washington" ... "Washington"); else evidence (gazetteer, dateline, context) wins; else a
+    """Give every mention of a name one label. In order: a dateline keeps its place; a person's surname is that
+    person (even a place name: "MaliVai Washington" ... "Washington"); else evidence (gazetteer, dateline, context) wins; else a
     fuller name's first word; else the majority of mentions.
 
     >>> import spacy
@@ -649,6 +683,8 @@ def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
     def unified(mention: Mention) -> str:
         key = _key(doc, mention)
+        if mention.source == "dateline":  # a dateline names a place, whoever shares its name
+            return mention.label
         if key in surnames:
             return "PERSON"
         if key in evidence:
@@ -744,6 +780,7 @@ CORRECTION_STEPS: tuple[Step, ...] = (
     add_gazetteer_mentions,
     add_acronyms,
     retype_after_titles,
+    retype_after_kind_nouns,
     retype_after_place_words,
     propagate_names,
     unify_labels,

@@ -134,6 +134,17 @@ def organisation_designators() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def kind_nouns() -> dict[str, str]:
+    """Lower-case nouns that say what a name right after them names, and the spaCy label of that kind.
+
+    >>> nouns = kind_nouns()
+    >>> nouns["daily"], nouns["airport"], nouns["biography"]
+    ('ORG', 'FAC', 'WORK_OF_ART')
+    """
+    return dict(reversed(line.split("\t")) for line in _data_lines("entities_kind_nouns.tsv"))
+
+
+@lru_cache(maxsize=1)
 def demonyms() -> frozenset[str]:
     """Words for the people of a country, derived from the country names ("Indonesian", "Tajiks", "Iraqi"),
     and the hand-kept ones that cannot be derived ("Briton").

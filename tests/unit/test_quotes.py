@@ -199,6 +199,11 @@ def test_question_quote_keeps_the_cue_after_it(nlp):
     ("Ann Lee appeared to be winning the race.", "appeared", "to be winning the race", None),
     # A clause the writer appends after a comma is not part of what was said.
     ("Ann Lee said the bill would pass, which surprised her colleagues.", "said", "the bill would pass", "Ann Lee"),
+    # A cue standing aside from the clause it reports.
+    ("As Ann Lee reported, the plant closed in May.", "reported", "the plant closed in May", "Ann Lee"),
+    ("The plant reportedly closed in May.", "reportedly", "The plant reportedly closed in May", None),
+    # A headline naming its source before a colon.
+    ("Ann Lee: The Bill Will Pass.\nThe senator spoke on Monday.", ":", "The Bill Will Pass", "Ann Lee"),
 ])
 def test_indirect_constructions(nlp, text, cue, content, speaker):
     lee = person(text, "Ann Lee")
