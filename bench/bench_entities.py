@@ -96,7 +96,8 @@ def main() -> None:
     chunks = [texts[i::WORKERS * 4] for i in range(WORKERS * 4)]
     models = arguments.model or [get_settings().spacy_model]
     print(f"{len(texts)} articles, {words} words, median of {arguments.repeats} runs, {os.cpu_count()} CPUs visible")
-    print(f"{'model':<28}| {'system':<40}| {'processes':>9} | {'words/s':>8} | {'min':>8} | {'max':>8} | {'RSS MiB':>7}")
+    print(f"{'model':<28}| {'system':<40}| {'processes':>9} | {'words/s':>8} | {'min':>8} | {'max':>8} | "
+          f"{'RSS MiB':>7}")
     systems = (("raw", "raw spaCy, full pipeline"), ("stage", "entity stage (senter+ner + corrections)"))
     for model in models:
         for system, label in systems:

@@ -21,7 +21,8 @@ from pipeline.nlp import load_nlp  # noqa: E402
 from pipeline.settings import get_settings  # noqa: E402
 
 WORD = re.compile(r"\w[\w’'-]*")
-# The checks a name word may fail, and what each means.
+# The checks a name word may fail, and what each means: surface tests, independent of the stage's own rules.
+# They also flag good names whose words are common words too ("Bill" of "Bill Clinton"): read the list.
 CHECKS = {
     "never elsewhere": "the word occurs outside every name of the article, and no other mention of this person "
                        "holds it",

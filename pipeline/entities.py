@@ -664,8 +664,8 @@ def _name_parts(doc: Doc, mentions: list[Mention]) -> tuple[set[str], dict[str, 
 
 def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Give every mention of a name one label. In order: a dateline keeps its place; a person's surname is that
-    person (even a place name: "MaliVai Washington" ... "Washington"); else evidence (gazetteer, dateline, context) wins; else a
-    fuller name's first word; else the majority of mentions.
+    person (even a place name: "MaliVai Washington" ... "Washington"); else evidence (gazetteer, dateline,
+    context) wins; else a fuller name's first word; else the majority of mentions.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("JD Vance said Vance and Vance and Kyiv, Kyiv, Kyiv")

@@ -135,7 +135,8 @@ def test_dateline_place_and_headline_capitals() -> None:
 def test_headline_words_are_not_glued_to_names() -> None:
     """A Title-Case headline shows no name boundaries: its people are named as running text names them."""
     text = ("Crooked Hillary Clinton Rips Trump Over Taxes, Obama Says He Will Veto Bill.\n\n"
-            "Hillary Clinton criticised Donald Trump on Monday, and President Barack Obama said he would veto the bill.")
+            "Hillary Clinton criticised Donald Trump on Monday, and President Barack Obama said he would veto "
+            "the bill.")
     people = {e.name: e for e in extract_entities(nlp_for()(text)) if e.type == EntityType.person}
     assert set(people) == {"Hillary Clinton", "Donald Trump", "Barack Obama"}
     assert people["Hillary Clinton"].mentions[0].text == "Hillary Clinton"
@@ -148,7 +149,8 @@ def test_possessive_ends_a_persons_name() -> None:
 
 
 def test_organisation_named_after_a_person_is_not_that_person() -> None:
-    text = "Bill Clinton praised the Clinton Global Initiative, and the Obama White House agreed with the Trump Administration."
+    text = ("Bill Clinton praised the Clinton Global Initiative, and the Obama White House agreed with the "
+            "Trump Administration.")
     entities = by_name(extract_entities(nlp_for()(text)))
     for organisation in ("Clinton Global Initiative", "Obama White House", "Trump Administration"):
         assert entities[organisation].type == EntityType.organisation, organisation
