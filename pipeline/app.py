@@ -114,7 +114,14 @@ def create_app(settings: Settings | None = None) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_max_request_size=settings.kafka_max_message_bytes,
         producer_acks=-1,
-        consumer_max_fetch_size=settings.kafka_max_message_bytes,
+        # Bounded prefetch, so a backlog on one topic cannot starve the other agent or fill memory: Faust's
+        # delivery loop blocks on a full stream buffer while holding the rest of the poll, so with the
+        # defaults (unlimited poll, 4096-event buffers, 32 MiB fetches) a raw backlog kept every enriched
+        # article away from Elasticsearch for minutes (bench/soak.py). A poll now returns at most one batch.
+        # Larger messages still arrive: the broker returns a first record batch above the fetch size (KIP-74).
+        broker_max_poll_records=settings.batch_size,
+        stream_buffer_maxsize=4 * settings.batch_size,
+        consumer_max_fetch_size=1024 * 1024,
         # A killed worker's partitions move to the others (or to its restart) once its session times out;
         # Faust's 60 s default stalls the whole group that long. Heartbeats come from the event loop,
         # which the NLP never blocks (it runs in the pool), so 10 s is safe. BROKER_SESSION_TIMEOUT overrides.

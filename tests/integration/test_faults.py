@@ -30,7 +30,7 @@ import pytest
 from elastic_transport import TransportError
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
-from bench.soak import article_body
+from bench.soak import raw_article
 from pipeline.kafka_io import kafka_options, read_topic
 from pipeline.models import DeadLetter, EnrichedArticle, RawArticle
 
@@ -46,11 +46,6 @@ SERVICES = ["bash", str(REPO / "deploy" / "local" / "services.sh")]
 
 
 # --- what is produced --------------------------------------------------------------------------------------
-
-def raw_article(case: str, number: int, version: int) -> RawArticle:
-    return RawArticle(id=f"{case}:{number:05d}", version=version, source="faults", format="text",
-                      headline=f"Story {number}", body=article_body(number, version))
-
 
 @dataclass
 class Produced:
@@ -470,7 +465,7 @@ def test_deadletter_list_and_replay_after_fixing_the_stage(fresh: Pipeline) -> N
     assert all("no_such_spacy_model" in letter.error for letter in letters)
     assert {letter.article_id for letter in letters} == set(produced.newest)
     listing = newswire(fresh, "deadletter", "list")
-    assert "12 dead letters" in listing and "entities" in listing and "replay:00003" in listing
+    assert "12 dead letters" in listing and "entities" in listing and "replay:000003" in listing
     fresh.start_worker(**WORKER_ENV)  # the fixed deployment
     assert "replayed 12 dead letters" in newswire(fresh, "deadletter", "replay", "--stage", "entities")
     wait_until_caught_up(fresh, produced)
