@@ -57,17 +57,33 @@ def split_headline_bytes(data: bytes) -> tuple[str | None, bytes]:
     return None, data
 
 
+# Control bytes that wire text does carry: tab, line feed, form feed, carriage return, and the ANPA/IPTC 7901
+# framing characters (SOH, STX, ETX, EOT, SYN, DC1-DC4, US).
+_TEXT_CONTROLS = b"\t\n\x0c\r\x01\x02\x03\x04\x16\x11\x12\x13\x14\x1f"
+_BINARY_CONTROLS = bytes(byte for byte in [*range(0x20), 0x7F] if byte not in _TEXT_CONTROLS)
+_BINARY_CONTROL_SHARE = 0.05
+
+
 def refuse_binary(data: bytes) -> None:
-    """Text never holds NUL bytes (UTF-16 text has a byte-order mark and is decoded before this check).
+    """Text never holds NUL bytes (UTF-16 text has a byte-order mark and is decoded before this check),
+    nor more than a few other control bytes.
 
     >>> refuse_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00")
     Traceback (most recent call last):
     ...
     pipeline.formats.FormatError: payload is binary, not text: NUL byte at offset 8
+    >>> refuse_binary(bytes(range(1, 256)) * 4)
+    Traceback (most recent call last):
+    ...
+    pipeline.formats.FormatError: payload is binary, not text: 7% of its bytes are control characters
+    >>> refuse_binary(b"\\x01ANPA\\x02Wire copy.\\x03")
     """
     offset = data.find(b"\x00")
     if offset >= 0:
         raise FormatError(f"payload is binary, not text: NUL byte at offset {offset}")
+    controls = len(data) - len(data.translate(None, _BINARY_CONTROLS))
+    if data and controls / len(data) > _BINARY_CONTROL_SHARE:
+        raise FormatError(f"payload is binary, not text: {controls / len(data):.0%} of its bytes are control characters")
 
 
 def parse_text(data: bytes, source: str) -> list[RawArticle]:
