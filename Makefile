@@ -43,6 +43,7 @@ schemas: venv
 	$(BIN)/newswire schemas
 
 eval: venv
+	$(BIN)/python -m bench.eval_formats
 	$(BIN)/python -m bench.eval_repair
 	$(BIN)/python -m bench.eval_entities
 	$(BIN)/python -m bench.eval_quotes
