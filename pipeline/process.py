@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from pipeline.enrich import StageError, enrich
+from pipeline.enrich import StageError, enrich_many
 from pipeline.formats import FormatError, parse_payload
 from pipeline.models import DeadLetter, EnrichedArticle, RawArticle
 from pipeline.settings import Settings, get_settings
@@ -75,27 +75,41 @@ def read_articles(value: bytes, source: str, settings: Settings) -> list[RawArti
     return parse_payload(value, source, max_bytes=settings.max_article_bytes)
 
 
-def process_message(message: Message, settings: Settings) -> MessageOutcome:
-    """Read, then enrich every article of one message."""
-    outcome = MessageOutcome()
+def read_message(message: Message, settings: Settings) -> tuple[list[RawArticle], DeadLetter | None]:
+    """The articles of one message, or the dead letter saying why it could not be read."""
     source = f"kafka:{message.topic}" if message.topic else "kafka"
     try:
-        articles = read_articles(message.value, source, settings)
+        return read_articles(message.value, source, settings), None
     except ValidationError as error:
-        outcome.dead_letters.append(dead_letter(message, "validate", error, settings))
-        return outcome
+        return [], dead_letter(message, "validate", error, settings)
     except Exception as error:  # noqa: BLE001 - FormatError and anything a parser raises on hostile input
-        outcome.dead_letters.append(dead_letter(message, "parse", error, settings))
-        return outcome
-    for article in articles:
-        try:
-            outcome.enriched.append(enrich(article, settings))
-        except StageError as error:
-            outcome.dead_letters.append(dead_letter(message, error.stage, error.cause, settings, article))
-    return outcome
+        return [], dead_letter(message, "parse", error, settings)
+
+
+def process_messages(messages: list[Message], settings: Settings) -> list[MessageOutcome]:
+    """Read every message, then enrich all their articles together (one batched NLP parse)."""
+    outcomes = [MessageOutcome() for _ in messages]
+    articles: list[tuple[int, RawArticle]] = []
+    for position, message in enumerate(messages):
+        found, letter = read_message(message, settings)
+        if letter is not None:
+            outcomes[position].dead_letters.append(letter)
+        articles.extend((position, article) for article in found)
+    results = enrich_many([article for _, article in articles], settings)
+    for (position, article), result in zip(articles, results):
+        if isinstance(result, StageError):
+            outcomes[position].dead_letters.append(
+                dead_letter(messages[position], result.stage, result.cause, settings, article))
+        else:
+            outcomes[position].enriched.append(result)
+    return outcomes
+
+
+def process_message(message: Message, settings: Settings) -> MessageOutcome:
+    """Read, then enrich every article of one message."""
+    return process_messages([message], settings)[0]
 
 
 def process_batch(messages: list[Message]) -> list[MessageOutcome]:
     """Entry point for the worker's process pool (settings and models are loaded once per process)."""
-    settings = get_settings()
-    return [process_message(message, settings) for message in messages]
+    return process_messages(messages, get_settings())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.models import RawArticle
-from pipeline.process import Message, process_message
+from pipeline.process import Message, process_message, process_messages
 from pipeline.settings import Settings
 
 SETTINGS = Settings(stages=["repair"], max_article_bytes=100_000)
@@ -54,3 +54,23 @@ def test_dead_letter_payload_is_truncated_to_the_limit() -> None:
     outcome = process_message(Message(b"y" * 5000), settings)
     [letter] = outcome.dead_letters
     assert len(letter.payload) == 1024 and letter.payload_size == 5000 and letter.payload_truncated
+
+
+def test_a_batch_keeps_message_order_and_matches_one_by_one() -> None:
+    """The batched NLP parse gives each article what it gets alone; a poison message spoils nothing else."""
+    settings = Settings()
+    bodies = ["Kremlin spokesman Dmitry Peskov said the talks would go on. “We are ready,” he said.",
+              "Angela Merkel met Emmanuel Macron in Paris on Tuesday, officials said.",
+              "Der Minister sagte am Freitag, die Gespräche würden fortgesetzt."]
+    messages = [Message(envelope(id=f"a:{n}", body=body)) for n, body in enumerate(bodies)]
+    messages.insert(1, Message(b'{"headline": "x", "body": '))
+    outcomes = process_messages(messages, settings)
+    assert [len(o.enriched) for o in outcomes] == [1, 0, 1, 1]
+    assert outcomes[1].dead_letters[0].stage == "parse"
+    for outcome, message in zip(outcomes, messages):
+        if outcome.enriched:
+            alone = process_message(message, settings).enriched[0]
+            together = outcome.enriched[0]
+            assert together.model_dump(exclude={"timings", "processed_at"}) == alone.model_dump(exclude={"timings", "processed_at"})
+    assert outcomes[0].enriched[0].speakers == ["Dmitry Peskov"]
+    assert "nlp-skipped-language" in outcomes[3].enriched[0].flags
