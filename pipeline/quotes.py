@@ -37,6 +37,9 @@ INTRODUCING_PUNCTUATION = frozenset({":", ","})
 # A clause after one of these at the end of reported content is the writer's aside: ", which ...".
 CLAUSE_BREAKS = frozenset({",", "-", "—", "–", "--", ";"})
 APPENDED_CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis"})
+# Complements of a cue's object that the parser attaches to the cue: "urged X to Y", "called X Y".
+OBJECT_COMPLEMENT_DEPS = frozenset({"xcomp", "oprd"})
+TOPIC_PREPOSITIONS = frozenset({"about", "of", "against", "over"})
 RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label the parser gives their clause
 # A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
@@ -57,8 +60,9 @@ class Cue:
     Labels are those of the cue's children ("ccomp", "xcomp", "dobj", "acl"), "prep:of" for the object of
     that preposition ("accused Russia of X", "his criticism of X"), or "clause" for the clause the cue
     stands in ("Trump reportedly met X"). The act is speech (words uttered or written), thought (beliefs,
-    intentions, findings of the subject) or impression ("appears to", "seems"), whose subject is what is
-    reported on, not who reports it.
+    intentions, findings of the subject), stance (a position taken toward something, "signed X", "liked
+    X", which frames no quote) or impression ("appears to", "seems"), whose subject is what is reported on,
+    not who reports it.
     """
 
     content: frozenset[str]
@@ -71,6 +75,11 @@ class Cue:
     @property
     def has_speaker(self) -> bool:
         return self.act != "impression"
+
+    @property
+    def introduces_quotes(self) -> bool:
+        """Whether the cue can frame a quote: a stance ("endorsed X", "liked X") reports no words."""
+        return self.act != "stance"
 
 
 def read_cues(name: str) -> dict[str, Cue]:
@@ -167,7 +176,8 @@ def cue_at(token: Token) -> TokenSpan | None:
         return None
     if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
         return token.doc[token.i: token.i + 2]
-    return token.doc[token.i: token.i + 1] if token.lower_ in cue_verbs() else None
+    entry = cue_verbs().get(token.lower_)
+    return token.doc[token.i: token.i + 1] if entry is not None and entry.introduces_quotes else None
 
 
 def passive_agent(verb: Token) -> Token | None:
@@ -321,7 +331,7 @@ def attribute_quoted_span(layout: QuoteLayout, span: QuotedSpan) -> Attribution 
 def _trimmed_span(tokens: list[Token]) -> tuple[int, int] | None:
     while tokens and (tokens[0].is_space or tokens[0].text in _EDGE_PUNCTUATION):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].is_space or tokens[-1].text in _EDGE_PUNCTUATION | SENTENCE_ENDS):
+    while tokens and (tokens[-1].is_space or tokens[-1].text in _EDGE_PUNCTUATION | SENTENCE_ENDS or tokens[-1].dep_ == "cc"):
         tokens = tokens[:-1]
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else None
 
@@ -333,7 +343,7 @@ def content_part(child: Token, labels: frozenset[str]) -> Token | None:
         return None  # a participle describes the noun ("a plan endorsed by Democrats"), it is not its content
     if child.dep_ != "prep":
         return child if child.dep_ in labels else None
-    if f"prep:{child.lower_}" not in labels:
+    if f"prep:{child.lower_}" not in labels and not ("prep:*" in labels and child.lower_ in TOPIC_PREPOSITIONS):
         return None
     return next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
 
@@ -389,11 +399,19 @@ def reported_content(cue: Token, labels: frozenset[str]) -> tuple[int, int] | No
     >>> doc.text[start:end]
     'Russia of striking the plant'
     """
-    parts = [part for part in (content_part(c, labels) for c in cue.children) if part is not None]
+    children = list(cue.children)
+    if cue.dep_ == "dobj":  # the parser hangs a cue noun's preposition on its verb: "drew attention to X", "cast votes for X"
+        children += [c for c in cue.head.children if c.i > cue.i and c.dep_ == "prep"]
+    parts = [part for part in (content_part(c, labels) for c in children) if part is not None]
+    if not parts:
+        parts = [part for part in (content_part(c, labels | {"prep:*"}) for c in children) if part is not None][:1]
     if any(p.head.dep_ == "prep" for p in parts):  # the object the preposition says something of: "see X as Y"
         parts += [c for c in cue.children if c.dep_ == "dobj"]
     if "dobj" in labels:  # a passive's subject is what it reports: "the plan was announced"
         parts += [c for c in cue.children if c.dep_ == "nsubjpass"]
+    if parts:  # what the parser hangs on the cue after its object still describes it: "calls for X to Y", "sees X as Y"
+        last_part = max(p.right_edge.i for p in parts)
+        parts += [c for c in cue.children if c.i > last_part and (c.dep_ in OBJECT_COMPLEMENT_DEPS or c.dep_ == "prep" and c.lower_ == "as")]
     start, end = line_bounds(cue)  # what is reported stays in the cue's paragraph
     if parts:
         first, last = max(min(p.left_edge.i for p in parts), start), min(max(p.right_edge.i for p in parts), end - 1)
