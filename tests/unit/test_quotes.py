@@ -154,6 +154,21 @@ def test_pronoun_follows_the_subject_not_a_person_named_in_reported_content(nlp)
     assert (quote.speaker.name, quote.speaker.mention.text) == ("Tom Hale", "he")
 
 
+def test_pronoun_skips_a_person_the_article_shows_is_of_the_other_gender(nlp):
+    text = ("Anna Berg spoke to voters on Monday. She said the plan would fail.\n\n"
+            "Governor Tomas Novak arrived later and met the press. Mr. Novak left early.\n\n"
+            "“It is a disgrace,” she said.")
+    entities = [person(text, "Anna Berg", []), person(text, "Tomas Novak", ["governor"])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct)
+    assert (quote.speaker.name, quote.speaker.mention.text) == ("Anna Berg", "she")
+
+
+def test_pronoun_with_no_subject_before_it_takes_the_person_just_named(nlp):
+    text = "If the candidate is Donald Trump, the answer is no. “I will not release them,” he said."
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Donald Trump", [])]) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == "Donald Trump"
+
+
 def test_unknown_speaker_is_null_not_guessed(nlp):
     text = "Officials met on Monday. “The talks went well,” a source said."
     quote = extract_quotes(nlp(text), [])[0]
