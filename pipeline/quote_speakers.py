@@ -156,12 +156,10 @@ class SalienceFocus:
         self._subjects: list[Token] = []
         self._mentioned: list[tuple[int, Entity]] = []  # people named in any role, for a pronoun with no subject before it
         for token in doc:
-            if is_excluded(token):
-                continue
             named = index.at(token)
             if named is not None and named.type == EntityType.person and token.dep_ not in NOUN_PHRASE_DEPS:
                 self._mentioned.append((token.i, named))
-            if token.dep_ in SUBJECT_DEPS:
+            if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
                 person = self.speaker(token)
                 if person is not None and person.type == EntityType.person:
                     self._positions.append(token.i)
