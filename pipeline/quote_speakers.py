@@ -2,9 +2,9 @@
 
 Pronouns follow salience: a pronoun refers to the person who was last the subject of a main clause
 outside quotes and reported content, and who agrees with it in gender where the article shows a gender
-("Mrs. Clinton", or "she" where Clinton is the only person named nearby). A person named inside a quote or in what someone
-reported ("He added that talks were led by President Donald Trump") does not take the focus. When
-nothing fits, the speaker stays unknown rather than guessed.
+("Mrs. Clinton", or "she" where Clinton is the only person named nearby). A person named inside a quote
+or in what someone reported ("He added that talks were led by President Donald Trump") does not take the
+focus. When nothing fits, the speaker stays unknown rather than guessed.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ class Cue:
 
     @property
     def introduces_quotes(self) -> bool:
-        """Whether the cue can frame a quote: a stance ("endorsed X", "liked X") reports no words."""
+        """Whether the cue can frame a quote: a stance ("signed X", "liked X") reports no words."""
         return self.act != "stance"
 
 
@@ -346,7 +346,12 @@ def content_part(child: Token, labels: frozenset[str]) -> Token | None:
         return child if child.dep_ in labels else None
     if f"prep:{child.lower_}" not in labels:
         return None
-    return next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+    return preposition_object(child)
+
+
+def preposition_object(preposition: Token) -> Token | None:
+    """The word a preposition governs: "X" in "of X"."""
+    return next((c for c in preposition.children if c.dep_ in ("pobj", "pcomp")), None)
 
 
 def topic_object(children: list[Token]) -> Token | None:
@@ -357,12 +362,8 @@ def topic_object(children: list[Token]) -> Token | None:
     >>> topic_object(list(doc[1].children)).text
     'vote'
     """
-    for child in children:
-        if child.dep_ == "prep" and child.lower_ in TOPIC_PREPOSITIONS:
-            found = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
-            if found is not None:
-                return found
-    return None
+    topics = (preposition_object(c) for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS)
+    return next((topic for topic in topics if topic is not None), None)
 
 
 def without_appended_clause(content: TokenSpan) -> int:
