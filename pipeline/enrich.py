@@ -219,9 +219,12 @@ def memory_zone(settings: Settings) -> AbstractContextManager:
     """spaCy's memory zone around a batch when NLP stages run: the strings and lexemes new words add to the
     vocabulary are freed after the batch, so a worker's memory stays flat over millions of articles
     instead of growing with every new name and number (bench/soak.py). Docs must not outlive the zone."""
-    if any(name in NLP_REQUIREMENTS for name in settings.stages):
+    if not any(name in NLP_REQUIREMENTS for name in settings.stages):
+        return nullcontext()
+    try:
         return nlp_for(settings).memory_zone()
-    return nullcontext()
+    except RuntimeError:  # the model is missing: each NLP stage then fails and dead-letters its article
+        return nullcontext()
 
 
 def enrich(raw: RawArticle, settings: Settings) -> EnrichedArticle:

@@ -74,3 +74,11 @@ def test_a_batch_keeps_message_order_and_matches_one_by_one() -> None:
             assert together.model_dump(exclude={"timings", "processed_at"}) == alone.model_dump(exclude={"timings", "processed_at"})
     assert outcomes[0].enriched[0].speakers == ["Dmitry Peskov"]
     assert "nlp-skipped-language" in outcomes[3].enriched[0].flags
+
+
+def test_a_missing_model_dead_letters_each_article_at_its_stage() -> None:
+    """A worker deployed without its model must not stall on the batch: every article names the stage."""
+    settings = Settings(spacy_model="no_such_spacy_model")
+    outcomes = process_messages([Message(envelope(id=f"a:{n}", body="Angela Merkel said on Friday that the talks would go on.")) for n in range(3)], settings)
+    assert [len(o.enriched) for o in outcomes] == [0, 0, 0]
+    assert all(o.dead_letters[0].stage == "entities" and "no_such_spacy_model" in o.dead_letters[0].error for o in outcomes)
