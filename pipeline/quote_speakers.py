@@ -174,13 +174,13 @@ class SalienceFocus:
         last person named in this sentence or the one before ("If the candidate is Donald Trump, the answer
         is no. He refuses")."""
         at = bisect_left(self._positions, token_index)
-        earlier = [person for person in reversed(self._people[:at]) if self.agrees(person, gender)]
-        if earlier:
-            return earlier[0]
+        focused = next((person for person in reversed(self._people[:at]) if self.agrees(person, gender)), None)
+        if focused is not None:
+            return focused
         sentence = self.doc[token_index].sent
         previous_start = self.doc[sentence.start - 1].sent.start if sentence.start else sentence.start
-        named = [person for i, person in self._mentioned if previous_start <= i < token_index and self.agrees(person, gender)]
-        return named[-1] if named else None
+        return next((person for i, person in reversed(self._mentioned)
+                     if previous_start <= i < token_index and self.agrees(person, gender)), None)
 
     def subject_before(self, token_index: int) -> Token | None:
         """Where the person in focus was last the subject, for a verb whose subject is left out ("and said")."""
