@@ -21,14 +21,16 @@ import spacy  # noqa: E402
 from pipeline.entities import REQUIRES as ENTITY_REQUIRES, extract_entities  # noqa: E402
 from pipeline.models import EntityType, Quote, QuoteKind  # noqa: E402
 from pipeline.nlp import load_nlp  # noqa: E402
-from pipeline.quote_speakers import PERSON_PRONOUNS  # noqa: E402
+from pipeline.entity_gazetteer import title_words  # noqa: E402
+from pipeline.quote_speakers import PERSON_PRONOUNS, RELATIVE_PRONOUNS, ROLE_SYNONYMS  # noqa: E402
 from pipeline.quotes import REQUIRES, extract_quotes  # noqa: E402
 from pipeline.settings import get_settings  # noqa: E402
 
 QUOTE_MARKS = "“”\"„«»‟″"
 # A double-quoted stretch inside a mixed attribution's content: the words PolNeAR's annotators saw quoted.
 QUOTED_FRAGMENT = re.compile(r"(?:[“\"„«]|'')((?:(?!'')[^“”\"„«»])+)(?:[”\"»]|'')")
-OTHER_PRONOUNS = frozenset({"they", "it", "we", "i", "them", "you"})
+OTHER_PRONOUNS = frozenset({"they", "it", "we", "i", "them", "you", "its", "their", "our", "my", "your"})
+TITLE_HEADS = title_words()["head"] | set(ROLE_SYNONYMS.values())
 
 
 def eval_dir() -> Path:
@@ -193,9 +195,30 @@ class Tally:
         self.add_speakers("indirect", predicted, gold)
 
 
-def name_level_speakers(text: str, quotes: list[Quote], entities: list, counts: dict[str, int], examples: list[tuple[str, str, str]]) -> None:
-    """Figure 2: speakers written as a pronoun or a description, and whether they reached a name."""
-    names_a_person = any(e.type == EntityType.person for e in entities)
+def speaker_form(doc: spacy.tokens.Doc, mention, mentioned: bytearray) -> str:
+    """How a speaker is written: a name, a pronoun of a person, a relative pronoun, a role of one person or of a
+    group (its head is a title word: "the Vermont senator", "experts"), another description, or another pronoun."""
+    words = mention.text.lower()
+    head = doc.char_span(mention.start, mention.end, alignment_mode="expand")[-1]
+    if words in PERSON_PRONOUNS:
+        return "he/she/his/her"
+    if words in RELATIVE_PRONOUNS:
+        return "who/that/which"
+    if words in OTHER_PRONOUNS:
+        return "they/it/we/I"
+    if mentioned[head.idx]:
+        return "name"
+    if ROLE_SYNONYMS.get(head.lower_, head.lower_) in TITLE_HEADS:  # the title list holds singular nouns
+        return "role, one person"
+    if head.lower_.endswith("s") and head.lower_[:-1] in TITLE_HEADS:
+        return "role, a group"
+    return "other description"
+
+
+def name_level_speakers(doc: spacy.tokens.Doc, quotes: list[Quote], entities: list, counts: dict[str, int],
+                        examples: list[tuple[str, str, str]], unresolved: list[tuple[str, str, str]]) -> None:
+    """Figure 2: how speakers are written, and whether they reached a name."""
+    text = doc.text
     mentioned = bytearray(len(text))
     for entity in entities:
         for m in entity.mentions:
@@ -203,22 +226,16 @@ def name_level_speakers(text: str, quotes: list[Quote], entities: list, counts: 
     for q in quotes:
         mention = q.speaker.mention
         if mention is None:
-            counts["no mention"] += 1
+            counts[("no mention", "")] += 1
             continue
-        words = mention.text.lower()
-        if words in PERSON_PRONOUNS:
-            kind = "he/she"
-        elif words in OTHER_PRONOUNS:
-            kind = "they/it/we/I"
-        elif not any(mentioned[mention.start:mention.end]):
-            kind = "description"
-        else:
-            kind = "name"
+        form = speaker_form(doc, mention, mentioned)
         resolved = q.speaker.name is not None
-        counts[f"{kind} {'resolved' if resolved else 'unresolved'}{'' if names_a_person or resolved else ' (no person named)'}"] += 1
-        if resolved and kind in ("he/she", "description"):
-            context = text[max(0, min(q.start, mention.start) - 250): mention.end + 40].replace("\n", " ¶ ")
+        counts[(form, "resolved" if resolved else "unresolved")] += 1
+        context = text[max(0, min(q.start, mention.start) - 250): mention.end + 40].replace("\n", " ¶ ")
+        if resolved and form != "name":
             examples.append((mention.text, q.speaker.name, context))
+        elif not resolved and form in ("he/she/his/her", "role, one person"):
+            unresolved.append((mention.text, ", ".join(e.name for e in entities if e.type == EntityType.person), context))
 
 
 def table(rows: list[tuple], header: tuple) -> str:
@@ -234,6 +251,7 @@ def main() -> None:
     parser.add_argument("--sample-seed", type=int, default=None, help="shuffle articles with this seed before --limit")
     parser.add_argument("--no-textacy", action="store_true")
     parser.add_argument("--show-resolutions", type=int, default=0, help="print this many pronoun/role resolutions to check by hand")
+    parser.add_argument("--show-unresolved", action="store_true", help="print every unresolved he/she and one-person role")
     args = parser.parse_args()
     if not (eval_dir() / "polnear").is_dir():
         sys.exit(f"PolNeAR not found under {eval_dir()} (set NEWSWIRE_EVAL_DIR)")
@@ -241,6 +259,7 @@ def main() -> None:
     model = get_settings().spacy_model
     ours, reference, speaker_kinds = Tally(), Tally(), defaultdict(int)
     examples: list[tuple[str, str, str]] = []
+    unresolved: list[tuple[str, str, str]] = []
     nlp = load_nlp(model, REQUIRES | ENTITY_REQUIRES)
     started = time.perf_counter()
     for (name, text, rows), doc in zip(articles, nlp.pipe(text for _, text, _ in articles)):
@@ -250,7 +269,7 @@ def main() -> None:
         predicted_quotes, predicted_indirect = our_units(text, quotes)
         ours.add_quotes(predicted_quotes, gold_quotes)
         ours.add_indirect(predicted_indirect, gold_indirect, gold_quotes + gold_indirect)
-        name_level_speakers(text, quotes, entities, speaker_kinds, examples)
+        name_level_speakers(doc, quotes, entities, speaker_kinds, examples, unresolved)
     ours_s = time.perf_counter() - started
     if not args.no_textacy:
         full = spacy.load(model)  # textacy reads lemmas and part-of-speech tags: the full pipeline of the same model
@@ -281,7 +300,13 @@ def main() -> None:
         "%.3f (%d/%d)" % (c["indirect_speaker_ok"] / max(c["indirect_speaker_pairs"], 1), c["indirect_speaker_ok"], c["indirect_speaker_pairs"]),
     )], ("gold", "predicted", "recall overlap>=0.5", "recall overlap>=0.3", "precision overlap>=0.5 (any gold)", "speaker accuracy")))
     print("\nFigure 2. Predicted speakers by how they are written, and whether linked to a named entity\n")
-    print(table(sorted(speaker_kinds.items()), ("speaker written as", "quotes")))
+    forms = sorted({form for form, _ in speaker_kinds}, key=lambda form: -sum(n for (f, _), n in speaker_kinds.items() if f == form))
+    print(table([(form, speaker_kinds[(form, "resolved")], speaker_kinds[(form, "unresolved")] + speaker_kinds[(form, "")])
+                 for form in forms], ("speaker written as", "resolved to an entity", "unresolved")))
+    if args.show_unresolved:
+        print("\nUnresolved person pronouns and one-person roles, with the people the entity stage found in the article:")
+        for mention, people, context in unresolved:
+            print(f"- {mention!r} (people: {people or 'none'}): …{context}")
     if args.show_resolutions:
         print(f"\nResolutions to check by hand (random {args.show_resolutions}):")
         for mention, name, context in random.Random(0).sample(examples, min(args.show_resolutions, len(examples))):

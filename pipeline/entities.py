@@ -77,6 +77,7 @@ MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept",
 NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 # Words an appositive title may run to: "Mark Toth, a national security and foreign policy analyst,".
 MAX_APPOSITIVE_TOKENS = 8
+RELATIVE_WORDS = {"who", "whom", "whose", "which", "that"}
 # A line is a headline when its words of this length or more (not "of", "to", "and") are capitalised, all but
 # one in ten of them, and there are at least MIN_HEADLINE_WORDS of them. A longer line of capitalised words is a
 # table or a list of names (sports results), where capitals do mark names.
@@ -611,12 +612,15 @@ def _surname(words: Sequence[str]) -> tuple[str, ...] | None:
 
 
 def propagate_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Tag other occurrences of a name (and the surname of a person) that the model missed.
+    """Tag other occurrences of a name (and the surname of a person) that the model missed or cut short.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("Mark Toth met Toth's friend. Trump said Toth Tower is fine.")
-    >>> describe(doc, propagate_names(doc, [Mention(0, 2, "PERSON")]))
-    ['Mark Toth PERSON', 'Toth PERSON']
+    >>> doc = spacy.blank("en")("Mark Toth met Toth's friend. Trump said Toth Tower is fine. Mark left")
+    >>> describe(doc, propagate_names(doc, [Mention(0, 2, "PERSON"), Mention(14, 15, "PRODUCT")]))
+    ['Mark Toth PERSON', 'Toth PERSON', 'Mark PRODUCT']
+    >>> doc = spacy.blank("en")("Ava Berg spoke. Ava Berg left")
+    >>> describe(doc, propagate_names(doc, [Mention(0, 2, "PERSON"), Mention(4, 5, "PRODUCT")]))
+    ['Ava Berg PERSON', 'Ava Berg PERSON']
     """
     votes: dict[tuple[str, ...], Counter[str]] = {}
     for mention in mentions:
@@ -629,19 +633,23 @@ def propagate_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         for first_word in {words[0], words[0].upper()}:  # headlines write names in capitals
             by_first_word.setdefault(first_word, []).append(words)
     covered = _covered(mentions)
+    starting_at = {mention.start: mention for mention in mentions}
     found = []
     for index, token in enumerate(doc):
-        if index in covered:
+        cut = starting_at.get(index)  # a mention the model cut short ("Ivanka" of "Ivanka Trump") may grow
+        if index in covered and cut is None:
             continue
         for words in by_first_word.get(token.text, []):
             end = index + len(words)
             texts = [token.text for token in doc[index:end]]
             matches = texts == list(words) or texts == [word.upper() for word in words]
-            if matches and not covered & set(range(index, end)) and _stands_alone(doc, index, end):
+            taken = covered & set(range(index, end))
+            grows_cut = cut is not None and cut.end < end and taken == set(range(cut.start, cut.end))
+            if matches and (not taken or grows_cut) and _stands_alone(doc, index, end):
                 found.append(Mention(index, end, votes[words].most_common(1)[0][0], "document"))
                 covered |= set(range(index, end))
                 break
-    return sorted(mentions + found)
+    return _without_overlaps(mentions, found)
 
 
 def _name_parts(doc: Doc, mentions: list[Mention]) -> tuple[set[str], dict[str, str]]:
@@ -665,13 +673,19 @@ def _name_parts(doc: Doc, mentions: list[Mention]) -> tuple[set[str], dict[str, 
 def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Give every mention of a name one label. In order: a dateline keeps its place; a person's surname is that
     person (even a place name: "MaliVai Washington" ... "Washington"); else evidence (gazetteer, dateline,
-    context) wins; else a fuller name's first word; else the majority of mentions.
+    context) wins; else a full name that ends in a person's surname is a person ("Eric Trump" beside "Eric Trump
+    Foundation"; "Tashfeen Malik" where "Malik" is a person); else a fuller name's first word; else the majority
+    of mentions.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("JD Vance said Vance and Vance and Kyiv, Kyiv, Kyiv")
     >>> describe(doc, unify_labels(doc, [Mention(0, 2, "PERSON"), Mention(3, 4, "ORG"), Mention(5, 6, "ORG"),
     ...     Mention(7, 8, "PERSON"), Mention(9, 10, "PERSON"), Mention(11, 12, "GPE", "gazetteer")]))
     ['JD Vance PERSON', 'Vance PERSON', 'Vance PERSON', 'Kyiv GPE', 'Kyiv GPE', 'Kyiv GPE']
+    >>> doc = spacy.blank("en")("Ava Berg met Berg and Berg . Ivo Berg left")
+    >>> describe(doc, unify_labels(doc, [Mention(0, 2, "ORG"), Mention(3, 4, "PERSON"), Mention(5, 6, "PERSON"),
+    ...     Mention(7, 9, "PRODUCT")]))
+    ['Ava Berg PERSON', 'Berg PERSON', 'Berg PERSON', 'Ivo Berg PERSON']
     """
     surnames, short_names = _name_parts(doc, mentions)
     votes: dict[str, Counter[str]] = {}
@@ -681,6 +695,15 @@ def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if mention.source in EVIDENCE_SOURCES:
             evidence.setdefault(_key(doc, mention), Counter())[mention.label] += 1
 
+    person_words = surnames | {key for key, tally in votes.items() if " " not in key and tally.most_common(1)[0][0] == "PERSON"}
+    designators = organisation_designators()["legal"] | organisation_designators()["body"]
+    people_surnamed = set()
+    for mention in mentions:
+        words = [token.text for token in doc[mention.start:mention.end]]
+        surname = _surname(words)
+        if surname and words[-1].lower() not in designators and name_key(" ".join(surname)) in person_words:
+            people_surnamed.add(_key(doc, mention))
+
     def unified(mention: Mention) -> str:
         key = _key(doc, mention)
         if mention.source == "dateline":  # a dateline names a place, whoever shares its name
@@ -689,6 +712,8 @@ def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             return "PERSON"
         if key in evidence:
             return evidence[key].most_common(1)[0][0]
+        if key in people_surnamed:
+            return "PERSON"
         if key in short_names and mention.label != "NORP":
             return short_names[key]
         return votes[key].most_common(1)[0][0]
@@ -715,12 +740,12 @@ def _title_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | No
 def _title_after(doc: Doc, mention: Mention) -> str | None:
     """The title in an appositive after a name: "analyst" in "Mark Toth, a foreign policy analyst,"."""
     start = mention.end + 1
-    if start >= len(doc) or doc[mention.end].text != ",":
-        return None
+    if start >= len(doc) or doc[mention.end].text != "," or doc[start].lower_ in RELATIVE_WORDS:
+        return None  # "Flowers, who once had an affair with the president," holds no title
     if doc[start].lower_ in {"a", "an", "the"}:
         start += 1
     end = start
-    while end < len(doc) and end - start < MAX_APPOSITIVE_TOKENS and (doc[end].is_alpha or doc[end].text == "-"):
+    while end < len(doc) and end - start < MAX_APPOSITIVE_TOKENS and (doc[end].is_alpha or doc[end].text in {"-", *POSSESSIVES}):
         end += 1
     closed = end == len(doc) or doc[end].is_punct
     if end == start or not closed or doc[end - 1].lower_ not in title_words()["head"]:
@@ -819,8 +844,11 @@ def _fuller_name(mention: Mention, same_type: list[Mention], texts: dict[Mention
         fuller = [other for other in same_type if expands(other) or lengthens(other)]
     else:
         return None
-    # Two people may share a surname: take the fuller name mentioned closest before (or else after) this one.
-    return min(fuller, key=lambda other: (other.start > mention.start, abs(other.start - mention.start)), default=None)
+    # Two people may share a surname: the surname alone stands for the one named first, whom the story is about
+    # ("Former President Bill Clinton spoke for his wife, Hillary Clinton. ... Clinton said"), as news style
+    # names the other in full or with an honorific each time. Measured on PolNeAR speakers against taking the
+    # nearest fuller name before: 10 of 13 changed dev resolutions and most changed train ones became right.
+    return min(fuller, key=lambda other: other.start, default=None)
 
 
 def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:

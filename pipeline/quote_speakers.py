@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Token
 
+from pipeline.entity_gazetteer import title_words
 from pipeline.models import Entity, EntityType
 
-MALE_PRONOUNS = frozenset({"he", "him"})
-FEMALE_PRONOUNS = frozenset({"she", "her"})
+# With the possessives: "his plan to boycott the debate" makes him the source of what he plans.
+MALE_PRONOUNS = frozenset({"he", "him", "his"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 # An honorific says outright what pronoun votes only suggest (a pronoun may refer to someone named farther back).
 HONORIFIC_WEIGHT = 10
@@ -26,6 +28,7 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Labels of the words that build a name or description before its head: "the Kremlin spokesman Dmitry".
 NOUN_PHRASE_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "nmod", "nummod", "npadvmod", "predet", "quantmod"})
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
 
 
@@ -39,15 +42,43 @@ def role_words(tokens: Iterable[Token]) -> str:
     return " ".join(t.lower_ for t in tokens if t.dep_ not in _ROLE_SKIPPED_DEPS and t.lower_ not in {"the", "a", "an"} and not t.is_punct)
 
 
-def holds_role(title: str, role: str) -> bool:
-    """Whether an entity's title names the role, the one ending with the other at a word boundary.
+# Roles held for someone else: "the spokesman" after "Trump said" is not Trump.
+RELATIONAL_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "aide", "lawyer",
+                              "attorney", "deputy", "prosecutor"})
+# Words that make a different office of the same head noun: a vice president is not the president.
+OFFICE_QUALIFIERS = frozenset({"vice", "deputy", "former", "acting", "interim", "assistant", "associate", "press",
+                               "incoming", "outgoing", "first", "ex"})
+# Abbreviations and synonyms of a role's head noun, so that "the South Carolina senator" finds "Sen. Graham".
+ROLE_SYNONYMS = {"sen.": "senator", "gov.": "governor", "rep.": "representative", "congressman": "representative",
+                 "congresswoman": "representative", "congressperson": "representative", "gen.": "general",
+                 "lt.": "lieutenant", "col.": "colonel", "capt.": "captain", "prof.": "professor", "advisor": "adviser",
+                 "attorney": "lawyer", "justice": "judge"}
 
-    >>> holds_role("defense secretary", "secretary"), holds_role("ukrainian president", "president")
-    (True, True)
-    >>> holds_role("vice president", "president"), holds_role("president", "vice president")
-    (True, False)
+
+def role_match(title: str, role: str) -> int:
+    """How well an entity's title fits a role as written, when both have the same head noun (or its synonym) and
+    the same office qualifiers ("vice", "former", "press"): 3 the same words, 2 the title says more ("ukrainian
+    president" for "the president"), 1 they differ in free descriptors such as a party or a state ("massachusetts
+    sen." for "the Democratic senator"); else 0.
+
+    >>> role_match("president", "president"), role_match("ukrainian president", "president")
+    (3, 2)
+    >>> role_match("sen.", "south carolina senator"), role_match("massachusetts sen.", "democratic senator")
+    (1, 1)
+    >>> role_match("president", "vice president"), role_match("press secretary", "secretary")
+    (0, 0)
+    >>> role_match("pagliano 's attorney", "lawyer"), role_match("manhattan supreme court justice", "judge")
+    (2, 2)
     """
-    return title == role or title.endswith(" " + role)
+    title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in text.split() if w not in POSSESSIVE_MARKS)
+                                 for text in (title, role))
+    if not title_words_ or not role_words_ or title_words_[-1] != role_words_[-1]:
+        return 0
+    if set(title_words_) & OFFICE_QUALIFIERS != set(role_words_) & OFFICE_QUALIFIERS:
+        return 0
+    if title_words_ == role_words_:
+        return 3
+    return 2 if title_words_[-len(role_words_):] == role_words_ else 1
 
 
 class EntityIndex:
@@ -64,10 +95,20 @@ class EntityIndex:
     def at(self, token: Token) -> Entity | None:
         return self._owner[token.idx] if token.idx < len(self._owner) else None
 
+    def surnamed(self, surname: str) -> list[Entity]:
+        return [e for e in self.entities if e.type == EntityType.person and e.name.split()[-1] == surname]
+
     def holders(self, role: str) -> list[Entity]:
-        if not role:
-            return []
-        return [e for e in self.entities if e.type == EntityType.person and any(holds_role(t, role) for t in e.titles)]
+        """The people whose titles say at least what `role` says, those with the very words first."""
+        people = [e for e in self.entities if e.type == EntityType.person]
+        fits = [max((role_match(title, role) for title in e.titles), default=0) for e in people]
+        best = max(fits, default=0)
+        return [e for e, fit in zip(people, fits) if fit >= 2 and fit == best]
+
+
+def may_hold(person: Entity, role: str) -> bool:
+    """Whether nothing the article says rules out that `person` holds `role`: no titles, or one that fits."""
+    return not person.titles or any(role_match(title, role) for title in person.titles)
 
 
 def mention_tokens(subject: Token) -> list[Token]:
@@ -85,20 +126,48 @@ def apposed(token: Token) -> list[Token]:
     return found + [a for c in found for a in apposed(c)]
 
 
-def resolve(subject: Token, index: EntityIndex, focus: Entity | None) -> Entity | None:
+def possessor_of(subject: Token, index: EntityIndex) -> Entity | None:
+    """The entity named as the owner of a description: Obama in "Obama's former strategist"."""
+    possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
+    return index.at(possessor) if possessor is not None else None
+
+
+def is_definite_role(subject: Token, index: EntityIndex) -> bool:
+    """ "The Indiana governor", "Obama's former strategist": one person, named by a role of their own (not "the
+    spokesman", who speaks for someone else) and made definite by "the" or by a named possessor."""
+    if subject.lower_ not in title_words()["head"] or subject.lower_ in RELATIONAL_ROLES:
+        return False
+    return mention_tokens(subject)[0].lower_ == "the" or possessor_of(subject, index) is not None
+
+
+def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None = None) -> Entity | None:
     """The entity a subject refers to: a pronoun the focused person, a relative pronoun its antecedent
-    ("Warren, who told reporters"), a name its entity, a role its holder."""
+    ("Warren, who told reporters"; "Reed, the Chamber's strategist, who added": the name the role is
+    apposed to), a name its entity, a role its holder. A role that no one in the article holds is the person who
+    was the subject just before (`just_before`): news names a person, then calls them by a role ("Mike Pence
+    says... The Indiana governor said")."""
     if subject.lower_ in PERSON_PRONOUNS:
         return focus
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
-        return resolve(subject.head.head, index, focus)
+        antecedent = subject.head.head
+        return resolve(antecedent.head if antecedent.dep_ == "appos" else antecedent, index, focus)
     named = index.at(subject) or next((index.at(c) for c in apposed(subject) if index.at(c)), None)
     if named:
         return named
-    holders = index.holders(role_words(mention_tokens(subject)))
+    if subject.i and subject.nbor(-1).lower_ in HONORIFICS:  # "Mr. King", where "King" was kept from the names as a title
+        surnamed = index.surnamed(subject.text)
+        if len(surnamed) == 1:
+            return surnamed[0]
+    role = role_words(mention_tokens(subject))
+    holders = index.holders(role)
     if focus in holders:
         return focus
-    return holders[0] if len(holders) == 1 else None
+    if len(holders) == 1:
+        return holders[0]
+    if (not holders and just_before is not None and is_definite_role(subject, index) and may_hold(just_before, role)
+            and possessor_of(subject, index) is not just_before):
+        return just_before
+    return None
 
 
 def pronoun_gender(token: Token) -> str | None:
@@ -177,15 +246,35 @@ class SalienceFocus:
         focused = next((person for person in reversed(self._people[:at]) if self.agrees(person, gender)), None)
         if focused is not None:
             return focused
-        sentence = self.doc[token_index].sent
-        previous_start = self.doc[sentence.start - 1].sent.start if sentence.start else sentence.start
+        previous_start = self.previous_sentence_start(token_index)
         return next((person for i, person in reversed(self._mentioned)
                      if previous_start <= i < token_index and self.agrees(person, gender)), None)
+
+    def previous_sentence_start(self, token_index: int) -> int:
+        """Where the sentence before the one holding this word starts (this one's start in the first sentence)."""
+        start = self.doc[token_index].sent.start
+        return self.doc[start - 1].sent.start if start else start
 
     def subject_before(self, token_index: int) -> Token | None:
         """Where the person in focus was last the subject, for a verb whose subject is left out ("and said")."""
         at = bisect_left(self._positions, token_index)
         return self._subjects[at - 1] if at else None
 
+    def just_before(self, token_index: int) -> Entity | None:
+        """The person who was the subject of a clause earlier in this sentence, or else of the main clause of the
+        sentence before; no one when that clause governs this word: "As Sanders left, the senator said" is
+        Sanders, "Lewandowski said that the candidate..." is someone else."""
+        sentence_start = self.doc[token_index].sent.start
+        at = bisect_left(self._positions, token_index)
+        while at and self._positions[at - 1] >= self.previous_sentence_start(token_index):
+            at -= 1
+            clause = self._subjects[at].head
+            if self._positions[at] < sentence_start and clause.dep_ == "ROOT":
+                return self._people[at]
+            if self._positions[at] >= sentence_start:
+                governs = clause.left_edge.i <= token_index <= clause.right_edge.i
+                return None if governs else self._people[at]
+        return None
+
     def speaker(self, subject: Token) -> Entity | None:
-        return resolve(subject, self.index, self.before(subject.i, pronoun_gender(subject)))
+        return resolve(subject, self.index, self.before(subject.i, pronoun_gender(subject)), self.just_before(subject.i))

@@ -111,10 +111,10 @@ def test_explanation_names_the_steps_that_changed_the_seed(seed_text: str) -> No
 
 
 def test_people_sharing_a_surname_stay_apart() -> None:
-    doc = spacy.blank("en")("Hunter Biden met Joe Biden . Biden said")
-    mentions = [Mention(0, 2, "PERSON"), Mention(3, 5, "PERSON"), Mention(6, 7, "PERSON")]
+    doc = spacy.blank("en")("Joe Biden met his son Hunter Biden . Biden said")
+    mentions = [Mention(0, 2, "PERSON"), Mention(5, 7, "PERSON"), Mention(8, 9, "PERSON")]
     clusters = [describe(doc, cluster) for cluster in cluster_mentions(doc, mentions)]
-    assert clusters == [["Hunter Biden PERSON"], ["Joe Biden PERSON", "Biden PERSON"]]  # the nearest before
+    assert clusters == [["Joe Biden PERSON", "Biden PERSON"], ["Hunter Biden PERSON"]]  # the one named first
 
 
 def test_acronym_and_company_short_name_join_their_full_names() -> None:

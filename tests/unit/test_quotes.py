@@ -169,6 +169,37 @@ def test_pronoun_with_no_subject_before_it_takes_the_person_just_named(nlp):
     assert quote.speaker.name == "Donald Trump"
 
 
+def test_role_no_one_holds_is_the_person_just_before_it(nlp):
+    text = "Mike Pence says too much is made of the tweets.\n\nThe Indiana governor said Democrats are to blame."
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Mike Pence")]) if q.cue.text == "said")
+    assert (quote.speaker.name, quote.speaker.mention.text) == ("Mike Pence", "The Indiana governor")
+
+
+@pytest.mark.parametrize("text", [
+    "Mike Pence spoke in Ohio on Friday. The spokesman said the rally was full.",  # speaks for someone else
+    "Mike Pence said the senator told him that the bill was dead.",  # governed by Pence's own clause
+    "Mike Pence, the governor, spoke on Friday. The senator said the bill was dead.",  # Pence's title rules it out
+])
+def test_role_is_not_given_to_a_person_who_cannot_hold_it(nlp, text):
+    quotes = extract_quotes(nlp(text), [person(text, "Mike Pence", ["governor"] if "the governor" in text else [])])
+    speakers = {q.speaker.mention.text.lower(): q.speaker.name for q in quotes if q.speaker.mention}
+    assert speakers.get("the spokesman", speakers.get("the senator", "absent")) is None
+
+
+def test_abbreviated_title_holds_the_role(nlp):
+    text = "Sen. Lindsey Graham met donors. Later, the South Carolina senator said the party must change."
+    quote = extract_quotes(nlp(text), [person(text, "Lindsey Graham", ["sen."])])[0]
+    assert quote.speaker.name == "Lindsey Graham"
+
+
+def test_possessive_pronoun_and_relative_pronoun_after_a_role_reach_the_person(nlp):
+    text = ("Scott Reed, the Chamber's chief strategist, who added that the group would spend early, spoke on Monday. "
+            "Reed defended his plan to boycott the debate.")
+    quotes = extract_quotes(nlp(text), [person(text, "Scott Reed", ["chief strategist"])])
+    speakers = {q.speaker.mention.text: q.speaker.name for q in quotes}
+    assert (speakers["who"], speakers["his"]) == ("Scott Reed", "Scott Reed")
+
+
 def test_unknown_speaker_is_null_not_guessed(nlp):
     text = "Officials met on Monday. “The talks went well,” a source said."
     quote = extract_quotes(nlp(text), [])[0]
