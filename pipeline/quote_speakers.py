@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from pipeline.entity_gazetteer import title_words
+from pipeline.entity_gazetteer import city_names, country_names, name_key, province_names, title_words
 from pipeline.models import Entity, EntityType
 
 # With the possessives: "his plan to boycott the debate" makes him the source of what he plans.
@@ -48,11 +49,37 @@ RELATIONAL_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "advis
 # Words that make a different office of the same head noun: a vice president is not the president.
 OFFICE_QUALIFIERS = frozenset({"vice", "deputy", "former", "acting", "interim", "assistant", "associate", "press",
                                "incoming", "outgoing", "first", "ex"})
+# Parties, which tell apart roles of the same office: the Libertarian candidate is not "the Democratic candidate".
+PARTY_WORDS = {"democratic": "democratic", "democrat": "democratic", "republican": "republican", "gop": "republican",
+               "libertarian": "libertarian", "green": "green", "independent": "independent"}
 # Abbreviations and synonyms of a role's head noun, so that "the South Carolina senator" finds "Sen. Graham".
 ROLE_SYNONYMS = {"sen.": "senator", "gov.": "governor", "rep.": "representative", "congressman": "representative",
                  "congresswoman": "representative", "congressperson": "representative", "gen.": "general",
                  "lt.": "lieutenant", "col.": "colonel", "capt.": "captain", "prof.": "professor", "advisor": "adviser",
                  "attorney": "lawyer", "justice": "judge"}
+
+
+def parties(role: str) -> set[str]:
+    """The parties a role names: {'republican'} for "the GOP nominee"."""
+    return {PARTY_WORDS[word] for word in role.split() if word in PARTY_WORDS}
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    return country_names() | province_names() | city_names()
+
+
+def places(role: str) -> set[str]:
+    """The countries, states and cities a role names: {'south carolina'} for "the South Carolina senator"."""
+    words = role.split()
+    return {key for n in (1, 2, 3) for i in range(len(words) - n + 1)
+            if (key := name_key(" ".join(words[i:i + n]))) in place_names()}
+
+
+def conflicts(title: str, role: str) -> bool:
+    """Whether a title and a role name different parties or different places: the Vermont senator is not
+    "Florida Sen. Rubio", whatever else they share."""
+    return any(a and b and not a & b for a, b in ((parties(title), parties(role)), (places(title), places(role))))
 
 
 def role_match(title: str, role: str) -> int:
@@ -69,12 +96,16 @@ def role_match(title: str, role: str) -> int:
     (0, 0)
     >>> role_match("pagliano 's attorney", "lawyer"), role_match("manhattan supreme court justice", "judge")
     (2, 2)
+    >>> role_match("florida sen.", "vermont senator"), role_match("libertarian candidate", "democratic candidate")
+    (0, 0)
     """
     title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in text.split() if w not in POSSESSIVE_MARKS)
                                  for text in (title, role))
     if not title_words_ or not role_words_ or title_words_[-1] != role_words_[-1]:
         return 0
     if set(title_words_) & OFFICE_QUALIFIERS != set(role_words_) & OFFICE_QUALIFIERS:
+        return 0
+    if conflicts(title, role):
         return 0
     if title_words_ == role_words_:
         return 3
@@ -99,11 +130,15 @@ class EntityIndex:
         return [e for e in self.entities if e.type == EntityType.person and e.name.split()[-1] == surname]
 
     def holders(self, role: str) -> list[Entity]:
-        """The people whose titles say at least what `role` says, those with the very words first."""
+        """The people whose titles fit `role` best ("Attorney General Eric Schneiderman" for "the New York
+        state attorney general"). A title that only shares the head noun does not hold a role that names a
+        party: "the Democratic presidential candidate" is not the one "presidential candidate" of the article."""
         people = [e for e in self.entities if e.type == EntityType.person]
         fits = [max((role_match(title, role) for title in e.titles), default=0) for e in people]
         best = max(fits, default=0)
-        return [e for e, fit in zip(people, fits) if fit >= 2 and fit == best]
+        if best == 1 and parties(role):
+            return []
+        return [e for e, fit in zip(people, fits) if fit and fit == best]
 
 
 def may_hold(person: Entity, role: str) -> bool:

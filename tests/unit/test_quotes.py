@@ -192,6 +192,16 @@ def test_abbreviated_title_holds_the_role(nlp):
     assert quote.speaker.name == "Lindsey Graham"
 
 
+def test_role_reaches_the_one_holder_of_a_shorter_title_unless_party_or_place_differ(nlp):
+    text = ("Attorney General Eric Schneiderman met Sen. Marco Rubio of Florida. Voters waited outside.\n\n"
+            "The New York state attorney general said the charity was not registered.\n\n"
+            "The Vermont senator said the race was over.")
+    entities = [person(text, "Eric Schneiderman", ["attorney general"]), person(text, "Marco Rubio", ["florida sen."])]
+    speakers = {q.speaker.mention.text: q.speaker.name for q in extract_quotes(nlp(text), entities)}
+    assert speakers["The New York state attorney general"] == "Eric Schneiderman"
+    assert speakers["The Vermont senator"] is None
+
+
 def test_possessive_pronoun_and_relative_pronoun_after_a_role_reach_the_person(nlp):
     text = ("Scott Reed, the Chamber's chief strategist, who added that the group would spend early, spoke on Monday. "
             "Reed defended his plan to boycott the debate.")
