@@ -10,7 +10,7 @@ focus. When nothing fits, the speaker stays unknown rather than guessed.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from spacy.tokens import Doc, Token
@@ -33,14 +33,16 @@ POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
 
 
-def role_words(tokens: Iterable[Token]) -> str:
-    """The role a speaker description names, lower-cased, without articles and punctuation.
+def role_words(tokens: Sequence[Token]) -> str:
+    """The role a speaker description names, lower-cased, without articles, possessors and punctuation; the
+    head word stays, even when it is itself a possessor ("the president" of "the president's claims").
 
     >>> import spacy
     >>> role_words(spacy.blank("en")("the Defense Secretary"))
     'defense secretary'
     """
-    return " ".join(t.lower_ for t in tokens if t.dep_ not in _ROLE_SKIPPED_DEPS and t.lower_ not in {"the", "a", "an"} and not t.is_punct)
+    kept = [t for t in tokens[:-1] if t.dep_ not in _ROLE_SKIPPED_DEPS and t.lower_ not in {"the", "a", "an"} and not t.is_punct]
+    return " ".join(t.lower_ for t in [*kept, *tokens[-1:]])
 
 
 # Roles held for someone else: "the spokesman" after "Trump said" is not Trump.
@@ -161,18 +163,23 @@ def apposed(token: Token) -> list[Token]:
     return found + [a for c in found for a in apposed(c)]
 
 
-def possessor_of(subject: Token, index: EntityIndex) -> Entity | None:
-    """The entity named as the owner of a description: Obama in "Obama's former strategist"."""
-    possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
-    return index.at(possessor) if possessor is not None else None
+def possessor(subject: Token) -> Token | None:
+    """The owner written before a description: "Obama" in "Obama's former strategist"."""
+    return next((c for c in subject.children if c.dep_ == "poss"), None)
 
 
-def is_definite_role(subject: Token, index: EntityIndex) -> bool:
+def is_definite_role(subject: Token) -> bool:
     """ "The Indiana governor", "Obama's former strategist": one person, named by a role of their own (not "the
-    spokesman", who speaks for someone else) and made definite by "the" or by a named possessor."""
+    spokesman", who speaks for someone else) and made definite by "the" or by a named owner."""
     if subject.lower_ not in title_words()["head"] or subject.lower_ in RELATIONAL_ROLES:
         return False
-    return mention_tokens(subject)[0].lower_ == "the" or possessor_of(subject, index) is not None
+    owner = possessor(subject)
+    return mention_tokens(subject)[0].lower_ == "the" or (owner is not None and owner.text[:1].isupper())
+
+
+def owns(owner: Token | None, person: Entity, index: EntityIndex) -> bool:
+    """Whether `owner` names `person`: Obama's strategist is not Obama."""
+    return owner is not None and (index.at(owner) is person or owner.text in person.name.split())
 
 
 def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None = None) -> Entity | None:
@@ -199,8 +206,8 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
         return focus
     if len(holders) == 1:
         return holders[0]
-    if (not holders and just_before is not None and is_definite_role(subject, index) and may_hold(just_before, role)
-            and possessor_of(subject, index) is not just_before):
+    if (not holders and just_before is not None and is_definite_role(subject) and may_hold(just_before, role)
+            and not owns(possessor(subject), just_before, index)):
         return just_before
     return None
 
