@@ -78,6 +78,7 @@ NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 # Words an appositive title may run to: "Mark Toth, a national security and foreign policy analyst,".
 MAX_APPOSITIVE_TOKENS = 8
 RELATIVE_WORDS = {"who", "whom", "whose", "which", "that"}
+APPOSITIVE_MARKS = {"-", *POSSESSIVES}
 # A line is a headline when its words of this length or more (not "of", "to", "and") are capitalised, all but
 # one in ten of them, and there are at least MIN_HEADLINE_WORDS of them. A longer line of capitalised words is a
 # table or a list of names (sports results), where capitals do mark names.
@@ -670,6 +671,19 @@ def _name_parts(doc: Doc, mentions: list[Mention]) -> tuple[set[str], dict[str, 
     return surnames, short_names
 
 
+def _names_ending_in_surnames(doc: Doc, mentions: list[Mention], surnames: set[str]) -> set[str]:
+    """Keys of the full names that end in one of `surnames` and not in an organisation's designator: "tashfeen
+    malik" where "Malik" is a person, but not "eric trump foundation"."""
+    designators = organisation_designators()["legal"] | organisation_designators()["body"]
+    found = set()
+    for mention in mentions:
+        words = [token.text for token in doc[mention.start:mention.end]]
+        surname = _surname(words)
+        if surname and words[-1].lower() not in designators and name_key(" ".join(surname)) in surnames:
+            found.add(_key(doc, mention))
+    return found
+
+
 def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Give every mention of a name one label. In order: a dateline keeps its place; a person's surname is that
     person (even a place name: "MaliVai Washington" ... "Washington"); else evidence (gazetteer, dateline,
@@ -695,14 +709,8 @@ def unify_labels(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if mention.source in EVIDENCE_SOURCES:
             evidence.setdefault(_key(doc, mention), Counter())[mention.label] += 1
 
-    person_words = surnames | {key for key, tally in votes.items() if " " not in key and tally.most_common(1)[0][0] == "PERSON"}
-    designators = organisation_designators()["legal"] | organisation_designators()["body"]
-    people_surnamed = set()
-    for mention in mentions:
-        words = [token.text for token in doc[mention.start:mention.end]]
-        surname = _surname(words)
-        if surname and words[-1].lower() not in designators and name_key(" ".join(surname)) in person_words:
-            people_surnamed.add(_key(doc, mention))
+    single_people = {key for key, tally in votes.items() if " " not in key and tally.most_common(1)[0][0] == "PERSON"}
+    people_surnamed = _names_ending_in_surnames(doc, mentions, surnames | single_people)
 
     def unified(mention: Mention) -> str:
         key = _key(doc, mention)
@@ -745,7 +753,8 @@ def _title_after(doc: Doc, mention: Mention) -> str | None:
     if doc[start].lower_ in {"a", "an", "the"}:
         start += 1
     end = start
-    while end < len(doc) and end - start < MAX_APPOSITIVE_TOKENS and (doc[end].is_alpha or doc[end].text in {"-", *POSSESSIVES}):
+    # Possessives belong to titles too: "Mark MacDougall, Pagliano's attorney,".
+    while end < len(doc) and end - start < MAX_APPOSITIVE_TOKENS and (doc[end].is_alpha or doc[end].text in APPOSITIVE_MARKS):
         end += 1
     closed = end == len(doc) or doc[end].is_punct
     if end == start or not closed or doc[end - 1].lower_ not in title_words()["head"]:
