@@ -78,6 +78,9 @@ NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 # Words an appositive title may run to: "Mark Toth, a national security and foreign policy analyst,".
 MAX_APPOSITIVE_TOKENS = 8
 RELATIVE_WORDS = {"who", "whom", "whose", "which", "that"}
+# An owner written after a title in an appositive before a name: "An attorney for Pagliano, Mark MacDougall".
+OWNER_PREPOSITIONS = {"for", "of", "at"}
+MAX_OWNER_TOKENS = 4
 APPOSITIVE_MARKS = {"-", *POSSESSIVES}
 # A line is a headline when its words of this length or more (not "of", "to", "and") are capitalised, all but
 # one in ten of them, and there are at least MIN_HEADLINE_WORDS of them. A longer line of capitalised words is a
@@ -734,15 +737,40 @@ def _title_text(tokens: Iterable[Token]) -> str:
     return " ".join(token.lower_ for token in tokens).replace("’", "'")
 
 
+def _title_start(doc: Doc, head: int, name_tokens: set[int]) -> int:
+    """Where a title ending at token `head` starts: back over title words, names and possessive marks
+    ("Nevada 's governor", "Kremlin spokesman")."""
+    words = title_words()
+    start = head
+    while start > 0 and (doc[start - 1].lower_ in words["head"] | words["modifier"] or start - 1 in name_tokens
+                         or (doc[start - 1].text in POSSESSIVES and start - 2 in name_tokens)):
+        start -= 1
+    return start
+
+
 def _title_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
     """The title written right before a name: "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov"."""
     words = title_words()
     index = mention.start - 1
     if index < 0 or doc[index].lower_ not in words["head"]:
         return None
-    while index >= 0 and (doc[index].lower_ in words["head"] | words["modifier"] or index in name_tokens):
-        index -= 1
-    return _title_text(doc[index + 1:mention.start])
+    return _title_text(doc[_title_start(doc, index, name_tokens):mention.start])
+
+
+def _title_apposed_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
+    """The title in an appositive the name follows: "attorney" in "An attorney for Pagliano, Mark MacDougall,"."""
+    words = title_words()
+    index = mention.start - 2
+    if index < 0 or doc[index + 1].text != ",":
+        return None
+    owner = index  # skip an owner written after the title: "for Pagliano", "of the IAEA"
+    while owner > index - MAX_OWNER_TOKENS and owner >= 0 and (owner in name_tokens or doc[owner].text[:1].isupper()):
+        owner -= 1
+    if owner < index and owner > 0 and doc[owner].lower_ in OWNER_PREPOSITIONS:
+        index = owner - 1
+    if index < 0 or doc[index].lower_ not in words["head"]:
+        return None
+    return _title_text(doc[_title_start(doc, index, name_tokens):index + 1])
 
 
 def _title_after(doc: Doc, mention: Mention) -> str | None:
@@ -763,18 +791,25 @@ def _title_after(doc: Doc, mention: Mention) -> str | None:
 
 
 def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Attach to each person the titles written before its name or in an appositive after it (lower case).
+    """Attach to each person the titles written before its name or in an appositive before or after it (lower case).
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Kremlin spokesman Dmitry Peskov and Mark Toth, a policy analyst, said")
     >>> describe(doc, attach_titles(doc, [Mention(0, 1, "ORG"), Mention(2, 4, "PERSON"), Mention(5, 7, "PERSON")]))
     ['Kremlin ORG', 'Dmitry Peskov PERSON kremlin spokesman', 'Mark Toth PERSON policy analyst']
+    >>> doc = spacy.blank("en")("An attorney for Pagliano , Mark MacDougall , said")
+    >>> describe(doc, attach_titles(doc, [Mention(3, 4, "PERSON"), Mention(5, 7, "PERSON")]))
+    ['Pagliano PERSON', 'Mark MacDougall PERSON attorney']
+    >>> doc = spacy.blank("en")("Nevada's governor, Brian Sandoval, said")
+    >>> describe(doc, attach_titles(doc, [Mention(0, 1, "GPE"), Mention(4, 6, "PERSON")]))
+    ['Nevada GPE', "Brian Sandoval PERSON nevada 's governor"]
     """
     name_tokens = _covered(mention for mention in mentions if mention.label != "PERSON")
     titled = []
     for mention in mentions:
         if mention.label == "PERSON":
-            titles = (_title_before(doc, mention, name_tokens), _title_after(doc, mention))
+            titles = (_title_before(doc, mention, name_tokens), _title_apposed_before(doc, mention, name_tokens),
+                      _title_after(doc, mention))
             mention = replace(mention, titles=tuple(title for title in titles if title))
         titled.append(mention)
     return titled
