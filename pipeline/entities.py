@@ -740,9 +740,9 @@ def _title_text(tokens: Iterable[Token]) -> str:
 def _title_start(doc: Doc, head: int, name_tokens: set[int]) -> int:
     """Where a title ending at token `head` starts: back over title words, names and possessive marks
     ("Nevada 's governor", "Kremlin spokesman")."""
-    words = title_words()
+    words = title_words()["head"] | title_words()["modifier"]
     start = head
-    while start > 0 and (doc[start - 1].lower_ in words["head"] | words["modifier"] or start - 1 in name_tokens
+    while start > 0 and (doc[start - 1].lower_ in words or start - 1 in name_tokens
                          or (doc[start - 1].text in POSSESSIVES and start - 2 in name_tokens)):
         start -= 1
     return start

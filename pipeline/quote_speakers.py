@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from pipeline.entities import POSSESSIVES
 from pipeline.entity_gazetteer import city_names, country_names, name_key, province_names, title_words
 from pipeline.models import Entity, EntityType
 
@@ -29,7 +30,6 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Labels of the words that build a name or description before its head: "the Kremlin spokesman Dmitry".
 NOUN_PHRASE_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "nmod", "nummod", "npadvmod", "predet", "quantmod"})
-POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
 
 
@@ -87,8 +87,8 @@ def conflicts(title: str, role: str) -> bool:
 def role_match(title: str, role: str) -> int:
     """How well an entity's title fits a role as written, when both have the same head noun (or its synonym) and
     the same office qualifiers ("vice", "former", "press"): 3 the same words, 2 the title says more ("ukrainian
-    president" for "the president"), 1 they differ in free descriptors such as a party or a state ("massachusetts
-    sen." for "the Democratic senator"); else 0.
+    president" for "the president"), 1 they differ in other words ("massachusetts sen." for "the Democratic
+    senator"); else 0, also when they name different parties or places.
 
     >>> role_match("president", "president"), role_match("ukrainian president", "president")
     (3, 2)
@@ -101,7 +101,7 @@ def role_match(title: str, role: str) -> int:
     >>> role_match("florida sen.", "vermont senator"), role_match("libertarian candidate", "democratic candidate")
     (0, 0)
     """
-    title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in text.split() if w not in POSSESSIVE_MARKS)
+    title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in text.split() if w not in POSSESSIVES)
                                  for text in (title, role))
     if not title_words_ or not role_words_ or title_words_[-1] != role_words_[-1]:
         return 0
@@ -307,8 +307,9 @@ class SalienceFocus:
         sentence before; no one when that clause governs this word: "As Sanders left, the senator said" is
         Sanders, "Lewandowski said that the candidate..." is someone else."""
         sentence_start = self.doc[token_index].sent.start
+        previous_start = self.previous_sentence_start(token_index)
         at = bisect_left(self._positions, token_index)
-        while at and self._positions[at - 1] >= self.previous_sentence_start(token_index):
+        while at and self._positions[at - 1] >= previous_start:
             at -= 1
             clause = self._subjects[at].head
             if self._positions[at] < sentence_start and clause.dep_ == "ROOT":
