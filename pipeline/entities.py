@@ -62,6 +62,10 @@ EVIDENCE_SOURCES = {"gazetteer", "dateline", "context"}
 # Words after which a one-word name is a place, not a person ("in Tavildara").
 PLACE_PREPOSITIONS = {"in", "near", "outside"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
+# Parties, which tell apart roles of the same office (the Libertarian candidate is not "the Democratic candidate"),
+# and which a person is called by before their name ("Republican Donald Trump").
+PARTY_WORDS = {"democratic": "democratic", "democrat": "democratic", "republican": "republican", "gop": "republican",
+               "libertarian": "libertarian", "green": "green", "independent": "independent"}
 DASHES = {"-", "–", "—", "--"}
 # The longest place or organisation name looked up in the gazetteers, in tokens ("House of Representatives").
 MAX_GAZETTEER_TOKENS = 4
@@ -749,10 +753,12 @@ def _title_start(doc: Doc, head: int, name_tokens: set[int]) -> int:
 
 
 def _title_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
-    """The title written right before a name: "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov"."""
+    """The title written right before a name: "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov", or the
+    party "Republican" in "Republican Donald Trump"."""
     words = title_words()
     index = mention.start - 1
-    if index < 0 or doc[index].lower_ not in words["head"]:
+    is_party = index >= 0 and doc[index].lower_ in PARTY_WORDS and doc[index].text[:1].isupper()
+    if index < 0 or not (doc[index].lower_ in words["head"] or is_party):
         return None
     return _title_text(doc[_title_start(doc, index, name_tokens):mention.start])
 
@@ -803,6 +809,9 @@ def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("Nevada's governor, Brian Sandoval, said")
     >>> describe(doc, attach_titles(doc, [Mention(0, 1, "GPE"), Mention(4, 6, "PERSON")]))
     ['Nevada GPE', "Brian Sandoval PERSON nevada 's governor"]
+    >>> doc = spacy.blank("en")("Republican Donald Trump spoke")
+    >>> describe(doc, attach_titles(doc, [Mention(0, 1, "NORP"), Mention(1, 3, "PERSON")]))
+    ['Republican NORP', 'Donald Trump PERSON republican']
     """
     name_tokens = _covered(mention for mention in mentions if mention.label != "PERSON")
     titled = []

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from pipeline.entities import POSSESSIVES
+from pipeline.entities import PARTY_WORDS, POSSESSIVES
 from pipeline.entity_gazetteer import city_names, country_names, name_key, province_names, title_words
 from pipeline.models import Entity, EntityType
 
@@ -35,14 +35,22 @@ _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
 
 def role_words(tokens: Sequence[Token]) -> str:
     """The role a speaker description names, lower-cased, without articles, possessors and punctuation; the
-    head word stays, even when it is itself a possessor ("the president" of "the president's claims").
+    head word stays, even when it is itself a possessor ("the president" of "the president's claims"). A
+    name in an "of" or "from" phrase after the head qualifies it as if written before it: "Senator from
+    Texas" is the Texas senator.
 
     >>> import spacy
     >>> role_words(spacy.blank("en")("the Defense Secretary"))
     'defense secretary'
     """
+    if not tokens:
+        return ""
+    head = tokens[-1]
     kept = [t for t in tokens[:-1] if t.dep_ not in _ROLE_SKIPPED_DEPS and t.lower_ not in {"the", "a", "an"} and not t.is_punct]
-    return " ".join(t.lower_ for t in [*kept, *tokens[-1:]])
+    named_after = [word for prep in head.children if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}
+                   for obj in prep.children if obj.dep_ == "pobj" and obj.pos_ == "PROPN"
+                   for word in obj.subtree if word.pos_ == "PROPN"]
+    return " ".join(t.lower_ for t in [*kept, *named_after, head])
 
 
 # Roles held for someone else: "the spokesman" after "Trump said" is not Trump.
@@ -51,14 +59,19 @@ RELATIONAL_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "advis
 # Words that make a different office of the same head noun: a vice president is not the president.
 OFFICE_QUALIFIERS = frozenset({"vice", "deputy", "former", "acting", "interim", "assistant", "associate", "press",
                                "incoming", "outgoing", "first", "ex"})
-# Parties, which tell apart roles of the same office: the Libertarian candidate is not "the Democratic candidate".
-PARTY_WORDS = {"democratic": "democratic", "democrat": "democratic", "republican": "republican", "gop": "republican",
-               "libertarian": "libertarian", "green": "green", "independent": "independent"}
 # Abbreviations and synonyms of a role's head noun, so that "the South Carolina senator" finds "Sen. Graham".
 ROLE_SYNONYMS = {"sen.": "senator", "gov.": "governor", "rep.": "representative", "congressman": "representative",
                  "congresswoman": "representative", "congressperson": "representative", "gen.": "general",
                  "lt.": "lieutenant", "col.": "colonel", "capt.": "captain", "prof.": "professor", "advisor": "adviser",
                  "attorney": "lawyer", "justice": "judge"}
+# Roles a party gives, which a person the article calls by that party may hold: "Republican Donald Trump" for
+# "the GOP nominee".
+PARTY_ROLES = frozenset({"nominee", "candidate", "hopeful", "contender", "standard-bearer"})
+# Roles that name a kind of office: a lawmaker is a senator or a representative, but not every one of them.
+ROLE_HYPERNYMS = {"lawmaker": {"senator", "representative"}, "legislator": {"senator", "representative"}}
+# Court levels, which tell apart judges: "a U.S. District Court judge" is not "Circuit Court Judge McKeague".
+COURT_LEVELS = {"district": "district", "circuit": "appeals", "appeals": "appeals", "appellate": "appeals",
+                "supreme": "supreme"}
 
 
 def parties(role: str) -> set[str]:
@@ -66,22 +79,36 @@ def parties(role: str) -> set[str]:
     return {PARTY_WORDS[word] for word in role.split() if word in PARTY_WORDS}
 
 
+def courts(role: str) -> set[str]:
+    """The court levels a role names: {'appeals'} for "circuit court judge"."""
+    return {COURT_LEVELS[word] for word in role.split() if word in COURT_LEVELS}
+
+
 @lru_cache(maxsize=1)
-def place_names() -> frozenset[str]:
-    return country_names() | province_names() | city_names()
+def region_names() -> frozenset[str]:
+    return country_names() | province_names()
 
 
-def places(role: str) -> set[str]:
-    """The countries, states and cities a role names: {'south carolina'} for "the South Carolina senator"."""
+def places(role: str, names: Callable[[], frozenset[str]]) -> set[str]:
+    """The places of one kind a role names: {'south carolina'} for "the South Carolina senator" and
+    `region_names`."""
     words = role.split()
     return {key for n in (1, 2, 3) for i in range(len(words) - n + 1)
-            if (key := name_key(" ".join(words[i:i + n]))) in place_names()}
+            if (key := name_key(" ".join(words[i:i + n]))) in names()}
 
 
 def conflicts(title: str, role: str) -> bool:
-    """Whether a title and a role name different parties or different places: the Vermont senator is not
-    "Florida Sen. Rubio", whatever else they share."""
-    return any(a and b and not a & b for a, b in ((parties(title), parties(role)), (places(title), places(role))))
+    """Whether a title and a role name different parties, courts or places: the Vermont senator is not
+    "Florida Sen. Rubio", whatever else they share. Places are compared within one kind, states and countries
+    or cities, since a city may lie in the state ("Manhattan Supreme Court Justice" for "a New York judge").
+
+    >>> conflicts("florida sen.", "vermont senator"), conflicts("manhattan supreme court justice", "new york judge")
+    (True, False)
+    """
+    region_pairs = [(places(title, region_names), places(role, region_names))]
+    city_pairs = [(places(title, city_names), places(role, city_names))] if not any(region_pairs[0]) else []
+    return any(a and b and not a & b for a, b in [(parties(title), parties(role)), (courts(title), courts(role)),
+                                                  *region_pairs, *city_pairs])
 
 
 def role_match(title: str, role: str) -> int:
@@ -100,10 +127,18 @@ def role_match(title: str, role: str) -> int:
     (2, 2)
     >>> role_match("florida sen.", "vermont senator"), role_match("libertarian candidate", "democratic candidate")
     (0, 0)
+    >>> role_match("republican", "gop nominee"), role_match("republican", "democratic nominee"), role_match("lawmaker", "rep.")
+    (1, 0, 0)
     """
     title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in text.split() if w not in POSSESSIVES)
                                  for text in (title, role))
-    if not title_words_ or not role_words_ or title_words_[-1] != role_words_[-1]:
+    if not title_words_ or not role_words_:
+        return 0
+    if title_words_[-1] in PARTY_WORDS:  # "Republican Donald Trump" for "the GOP nominee"
+        return 1 if role_words_[-1] in PARTY_ROLES and parties(role) and not conflicts(title, role) else 0
+    if title_words_[-1] in ROLE_HYPERNYMS.get(role_words_[-1], ()):  # "lawmaker" for "Rep. Schiff"
+        return 0 if conflicts(title, role) else 1
+    if title_words_[-1] != role_words_[-1]:
         return 0
     if set(title_words_) & OFFICE_QUALIFIERS != set(role_words_) & OFFICE_QUALIFIERS:
         return 0
@@ -134,13 +169,31 @@ class EntityIndex:
     def holders(self, role: str) -> list[Entity]:
         """The people whose titles fit `role` best ("Attorney General Eric Schneiderman" for "the New York
         state attorney general"). A title that only shares the head noun does not hold a role that names a
-        party: "the Democratic presidential candidate" is not the one "presidential candidate" of the article."""
+        party unless it names that party too: "the Democratic presidential candidate" is not the one
+        "presidential candidate" of the article, "the GOP nominee" may be "Republican Donald Trump"."""
+        def fit(title: str) -> int:
+            match = role_match(title, role)
+            return 0 if match == 1 and parties(role) and not parties(title) else match
+
         people = [e for e in self.entities if e.type == EntityType.person]
-        fits = [max((role_match(title, role) for title in e.titles), default=0) for e in people]
+        fits = [max(map(fit, e.titles), default=0) for e in people]
         best = max(fits, default=0)
-        if best == 1 and parties(role):
-            return []
         return [e for e, fit in zip(people, fits) if fit and fit == best]
+
+    @staticmethod
+    def holds_closely(holders: list[Entity], role: str) -> bool:
+        """Whether `holders` have a title with every word of `role` (fit 2 or 3), rather than one that only shares
+        its head noun ("Sen. Ernst" for "the Florida senator")."""
+        return any(role_match(title, role) >= 2 for person in holders for title in person.titles)
+
+    def first_named_after(self, offset: int, people: list[Entity]) -> Entity | None:
+        """The first of `people` named after `offset` when no person at all was named before it: a headline or
+        lede writes a role first and the story names its holder next ("Lawmaker urges retaliation. Rep. Adam
+        Schiff...")."""
+        named_at = {p.id: min(m.start for m in p.mentions) for p in self.entities if p.type == EntityType.person and p.mentions}
+        if not people or min(named_at.values()) < offset:
+            return None
+        return min(people, key=lambda p: named_at[p.id])
 
 
 def may_hold(person: Entity, role: str) -> bool:
@@ -185,9 +238,10 @@ def owns(owner: Token | None, person: Entity, index: EntityIndex) -> bool:
 def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None = None) -> Entity | None:
     """The entity a subject refers to: a pronoun the focused person, a relative pronoun its antecedent
     ("Warren, who told reporters"; "Reed, the Chamber's strategist, who added": the name the role is
-    apposed to), a name its entity, a role its holder. A role that no one in the article holds is the person who
-    was the subject just before (`just_before`): news names a person, then calls them by a role ("Mike Pence
-    says... The Indiana governor said")."""
+    apposed to), a name its entity, a role its holder. A definite role that no one in the article holds closely
+    is the person who was the subject just before (`just_before`): news names a person, then calls them by a
+    role ("Mike Pence says... The Indiana governor said"). Among several holders, the one in focus, the one just
+    before, or, for a role written before anyone is named, the one the story names first."""
     if subject.lower_ in PERSON_PRONOUNS:
         return focus
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
@@ -202,14 +256,13 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
             return surnamed[0]
     role = role_words(mention_tokens(subject))
     holders = index.holders(role)
-    if focus in holders:
-        return focus
-    if len(holders) == 1:
-        return holders[0]
-    if (not holders and just_before is not None and is_definite_role(subject) and may_hold(just_before, role)
-            and not owns(possessor(subject), just_before, index)):
+    if (not index.holds_closely(holders, role) and just_before is not None and is_definite_role(subject)
+            and may_hold(just_before, role) and not owns(possessor(subject), just_before, index)):
         return just_before
-    return None
+    for person in (focus, just_before, index.first_named_after(subject.idx, holders)):
+        if person in holders:
+            return person
+    return holders[0] if len(holders) == 1 else None
 
 
 def pronoun_gender(token: Token) -> str | None:
@@ -297,6 +350,17 @@ class SalienceFocus:
         start = self.doc[token_index].sent.start
         return self.doc[start - 1].sent.start if start else start
 
+    def previous_statement_start(self, token_index: int) -> int:
+        """Where the last sentence with a subject before the one holding this word starts, passing over fragments
+        ("Donald Trump isn't saying much. Baiting the moderators. The Republican nominee has wondered")."""
+        start = self.doc[token_index].sent.start
+        while start:
+            sentence = self.doc[start - 1].sent
+            start = sentence.start
+            if any(t.dep_ in SUBJECT_DEPS for t in sentence):
+                break
+        return start
+
     def subject_before(self, token_index: int) -> Token | None:
         """Where the person in focus was last the subject, for a verb whose subject is left out ("and said")."""
         at = bisect_left(self._positions, token_index)
@@ -307,7 +371,7 @@ class SalienceFocus:
         sentence before; no one when that clause governs this word: "As Sanders left, the senator said" is
         Sanders, "Lewandowski said that the candidate..." is someone else."""
         sentence_start = self.doc[token_index].sent.start
-        previous_start = self.previous_sentence_start(token_index)
+        previous_start = self.previous_statement_start(token_index)
         at = bisect_left(self._positions, token_index)
         while at and self._positions[at - 1] >= previous_start:
             at -= 1

@@ -525,6 +525,13 @@ def find_according_to(layout: QuoteLayout, direct_cues: set[int]) -> list[Attrib
     return found
 
 
+def is_according_to(attribution: Attribution) -> bool:
+    """Whether the attribution is an "according to" phrase, which leaves what is reported the writer's main
+    clause: its subject takes the focus ("Ted Cruz has won, according to the networks. The Texas senator
+    led...")."""
+    return attribution.cue is not None and attribution.cue[0].lower_ == "according"
+
+
 def find_source_colon_lines(layout: QuoteLayout) -> list[Attribution]:
     """A line opened by a capitalised source and a colon, as headlines and interviews write it: the rest of
     the line is what the source said.
@@ -569,7 +576,7 @@ def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities
     index = EntityIndex(len(layout.text), entities)
     reported = bytearray(len(layout.text))
     for a in attributions:
-        if a.kind == QuoteKind.indirect:
+        if a.kind == QuoteKind.indirect and not is_according_to(a):
             reported[a.start:a.end] = b"\x01" * (a.end - a.start)
     focus = SalienceFocus(doc, index, lambda t: layout.is_quoted(t) or bool(reported[t.idx]))
     quotes: list[Quote] = []

@@ -202,6 +202,57 @@ def test_role_reaches_the_one_holder_of_a_shorter_title_unless_party_or_place_di
     assert speakers["The Vermont senator"] is None
 
 
+def test_role_after_an_according_to_sentence_or_a_fragment_is_its_subject(nlp):
+    text = ("Ted Cruz has won the Wisconsin primary, according to three television networks.\n\n"
+            "The Texas senator said the party was uniting.\n\n"
+            "Donald Trump isn't saying much about debate preparation.\n\nBaiting the moderators.\n\n"
+            "The Republican presidential nominee said the moderators were unfair.")
+    entities = [person(text, "Ted Cruz"), person(text, "Donald Trump")]
+    speakers = {q.speaker.mention.text: q.speaker.name for q in extract_quotes(nlp(text), entities) if q.speaker.mention}
+    assert speakers["The Texas senator"] == "Ted Cruz"
+    assert speakers["The Republican presidential nominee"] == "Donald Trump"
+
+
+def test_headline_role_reaches_the_holder_the_story_names_first(nlp):
+    text = ("Lawmaker urges retaliation on Russia\n\n"
+            "Rep. Adam Schiff said the hacking demanded a response. Rep. Debbie Wasserman Schultz was hacked.")
+    entities = [person(text, "Adam Schiff", ["rep."]), person(text, "Debbie Wasserman Schultz", ["florida rep."])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention.text == "Lawmaker")
+    assert quote.speaker.name == "Adam Schiff"
+
+
+def test_role_from_a_place_and_roles_of_a_city_in_that_state(nlp):
+    text = ("Ted Cruz endorses Trump.\n\nSenator from Texas says he cannot allow Clinton to win.\n\n"
+            "A New York judge has rejected a request to unseal the file. Manhattan Supreme Court Justice Frank Nervo "
+            "wrote the ruling. Sen. Mike Lee declined to comment.")
+    entities = [person(text, "Ted Cruz", ["sen."]), person(text, "Mike Lee", ["sen."]),
+                person(text, "Frank Nervo", ["manhattan supreme court justice"])]
+    speakers = {q.speaker.mention.text: q.speaker.name for q in extract_quotes(nlp(text), entities) if q.speaker.mention}
+    assert speakers["Senator"] == "Ted Cruz"  # the mention is the head; "from Texas" tells Cruz from Lee
+    assert speakers["A New York judge"] == "Frank Nervo"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Republican Donald Trump met voters. The GOP nominee complained about his microphone.", "Donald Trump"),
+    ("Democrat Hillary Clinton met voters. The GOP nominee complained about his microphone.", None),
+    ("Voters met Republican Donald Trump and Republican Mike Pence. The rally was loud. The GOP nominee complained about his "
+     "microphone.", None),
+])
+def test_party_nominee_is_the_one_person_the_article_calls_by_that_party(nlp, text, expected):
+    titles = {"Donald Trump": ["republican"], "Hillary Clinton": ["democrat"], "Mike Pence": ["republican"]}
+    entities = [person(text, name, titles[name]) for name in titles if name in text]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention.text == "The GOP nominee")
+    assert quote.speaker.name == expected
+
+
+def test_judge_of_another_court_does_not_hold_the_role(nlp):
+    text = ("In May, a U.S. District Court judge sided with the Democrats. "
+            "Circuit Court Judge David McKeague wrote the ruling that overturned it.")
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "David McKeague", ["circuit court judge"])])
+                 if q.speaker.mention.text.endswith("judge"))
+    assert quote.speaker.name is None
+
+
 def test_possessive_pronoun_and_relative_pronoun_after_a_role_reach_the_person(nlp):
     text = ("Scott Reed, the Chamber's chief strategist, who added that the group would spend early, spoke on Monday. "
             "Reed defended his plan to boycott the debate.")
