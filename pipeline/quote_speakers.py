@@ -369,7 +369,8 @@ class SalienceFocus:
     def just_before(self, token_index: int) -> Entity | None:
         """The person who was the subject of a clause earlier in this sentence, or else of the main clause of the
         sentence before; no one when that clause governs this word: "As Sanders left, the senator said" is
-        Sanders, "Lewandowski said that the candidate..." is someone else."""
+        Sanders, "Lewandowski said that the candidate..." is someone else. A clause joined by "and" is not
+        governed: "Christie attacked Rubio, and the governor said" is Christie."""
         sentence_start = self.doc[token_index].sent.start
         previous_start = self.previous_statement_start(token_index)
         at = bisect_left(self._positions, token_index)
@@ -379,7 +380,9 @@ class SalienceFocus:
             if self._positions[at] < sentence_start and clause.dep_ == "ROOT":
                 return self._people[at]
             if self._positions[at] >= sentence_start:
-                governs = clause.left_edge.i <= token_index <= clause.right_edge.i
+                verb = self.doc[token_index].head
+                conjoined = verb.dep_ == "conj" and verb.head == clause
+                governs = clause.left_edge.i <= token_index <= clause.right_edge.i and not conjoined
                 return None if governs else self._people[at]
         return None
 

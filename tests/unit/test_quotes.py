@@ -213,6 +213,13 @@ def test_role_after_an_according_to_sentence_or_a_fragment_is_its_subject(nlp):
     assert speakers["The Republican presidential nominee"] == "Donald Trump"
 
 
+def test_role_in_a_conjoined_clause_is_the_subject_of_the_first(nlp):
+    text = "Chris Christie attacked Marco Rubio in the debate, and the New Jersey governor said Rubio was not ready."
+    entities = [person(text, "Chris Christie"), person(text, "Marco Rubio")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.cue.text == "said")
+    assert (quote.speaker.mention.text, quote.speaker.name) == ("the New Jersey governor", "Chris Christie")
+
+
 def test_headline_role_reaches_the_holder_the_story_names_first(nlp):
     text = ("Lawmaker urges retaliation on Russia\n\n"
             "Rep. Adam Schiff said the hacking demanded a response. Rep. Debbie Wasserman Schultz was hacked.")
