@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 # spaCy's small English pipelines: the parser also sets sentences, so `senter` is only needed without it.
 _PARSER_DEPENDENCIES = {"parser": {"tok2vec"}, "tagger": {"tok2vec"}, "ner": {"tok2vec"}, "senter": set(),
@@ -35,6 +36,22 @@ def components_to_run(required: set[str]) -> set[str]:
     return wanted
 
 
+@Language.component("line_sentences")
+def line_sentences(doc: Doc) -> Doc:
+    """Start a sentence at each line: wire copy puts one paragraph on a line, and a headline has no full stop, so
+    without this the parser may run a headline or a paragraph's last words into the next paragraph.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Judge rejects request\\n\\nA New York judge ruled.")
+    >>> [token.text for token in line_sentences(doc) if token.is_sent_start]
+    ['Judge', 'A']
+    """
+    for token in doc[1:]:
+        if token.nbor(-1).is_space and "\n" in token.nbor(-1).text and not token.is_space:
+            token.is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load_nlp(model: str, required: frozenset[str]) -> Language:
     """Load `model` (package name or path) with only the components in `components_to_run(required)`.
@@ -54,4 +71,7 @@ def load_nlp(model: str, required: frozenset[str]) -> Language:
             nlp.remove_pipe(name)
     for name in wanted & set(nlp.disabled):
         nlp.enable_pipe(name)
+    sentence_setter = next((name for name in ("parser", "senter") if name in nlp.pipe_names), None)
+    if sentence_setter is not None:
+        nlp.add_pipe("line_sentences", before=sentence_setter)
     return nlp

@@ -197,23 +197,44 @@ class EntityIndex:
 
 
 def may_hold(person: Entity, role: str) -> bool:
-    """Whether nothing the article says rules out that `person` holds `role`: no titles, or one that fits."""
-    return not person.titles or any(role_match(title, role) for title in person.titles)
+    """Whether nothing the article says rules out that `person` holds `role`: no titles, or one that fits. A
+    role a party gives may be held beside an office ("Ohio Gov. John Kasich" is "the candidate"), but not
+    beside another such role or a title of another party."""
+    if not person.titles or any(role_match(title, role) for title in person.titles):
+        return True
+    if head_noun(role) not in PARTY_ROLES:
+        return False
+    return not any(head_noun(title) in PARTY_ROLES or conflicts(title, role) for title in person.titles)
+
+
+def head_noun(role: str) -> str:
+    """The head noun of a role or title, with abbreviations spelled out: 'senator' for "florida sen."."""
+    last = role.split()[-1] if role.split() else ""
+    return ROLE_SYNONYMS.get(last, last)
 
 
 def mention_tokens(subject: Token) -> list[Token]:
-    """The speaker as written: the noun phrase up to the subject's head ("Economist Mark Toth", not the
-    apposition after it, nor a phrase the parser hung on it such as "Of Carson, Levine")."""
-    start = subject.i
-    while start > subject.left_edge.i and subject.doc[start - 1].dep_ in NOUN_PHRASE_DEPS:
+    """The speaker as written: the noun phrase up to the subject's head ("Economist Mark Toth", "The 43-year-old
+    former congressman"), not the apposition after it, nor a phrase the parser hung on it such as "Of Carson,
+    Levine"."""
+    doc, start = subject.doc, subject.i
+    while start > subject.left_edge.i and (doc[start - 1].dep_ in NOUN_PHRASE_DEPS or doc[start - 1].text == "-"):
         start -= 1
-    return list(subject.doc[start: subject.i + 1])
+    return list(doc[start: subject.i + 1])
 
 
 def apposed(token: Token) -> list[Token]:
     """The appositions of a word, and theirs: "His guest, the actress and activist Kamala Lopez"."""
     found = [c for c in token.children if c.dep_ == "appos"]
     return found + [a for c in found for a in apposed(c)]
+
+
+def titled_name(subject: Token) -> list[Token]:
+    """The name a bare title runs into when the parser reads the title's words as a coordination: "Ed Rendell" in
+    "former Pennsylvania Gov. and DNC Chair Ed Rendell", which has no article, unlike "the senator and Trump"."""
+    if any(c.dep_ in {"det", "poss"} for c in subject.children) or subject.lower_ not in title_words()["head"]:
+        return []
+    return [c for c in subject.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
 
 
 def possessor(subject: Token) -> Token | None:
@@ -247,7 +268,7 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
         antecedent = subject.head.head
         return resolve(antecedent.head if antecedent.dep_ == "appos" else antecedent, index, focus)
-    named = index.at(subject) or next((index.at(c) for c in apposed(subject) if index.at(c)), None)
+    named = index.at(subject) or next((index.at(c) for c in [*apposed(subject), *titled_name(subject)] if index.at(c)), None)
     if named:
         return named
     if subject.i and subject.nbor(-1).lower_ in HONORIFICS:  # "Mr. King", where "King" was kept from the names as a title
@@ -314,6 +335,7 @@ class SalienceFocus:
     def __init__(self, doc: Doc, index: EntityIndex, is_excluded: Callable[[Token], bool]):
         self.index = index
         self.doc = doc
+        self.is_excluded = is_excluded
         self.genders = article_genders(doc, index, is_excluded)
         self._positions: list[int] = []
         self._people: list[Entity] = []
@@ -351,13 +373,14 @@ class SalienceFocus:
         return self.doc[start - 1].sent.start if start else start
 
     def previous_statement_start(self, token_index: int) -> int:
-        """Where the last sentence with a subject before the one holding this word starts, passing over fragments
-        ("Donald Trump isn't saying much. Baiting the moderators. The Republican nominee has wondered")."""
+        """Where the last sentence with a subject of the writer's own before the one holding this word starts,
+        passing over fragments and quotes ("Donald Trump isn't saying much. Baiting the moderators. The Republican
+        nominee has wondered")."""
         start = self.doc[token_index].sent.start
         while start:
             sentence = self.doc[start - 1].sent
             start = sentence.start
-            if any(t.dep_ in SUBJECT_DEPS for t in sentence):
+            if any(t.dep_ in SUBJECT_DEPS and not self.is_excluded(t) for t in sentence):
                 break
         return start
 
