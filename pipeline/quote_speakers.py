@@ -67,6 +67,8 @@ ROLE_SYNONYMS = {"sen.": "senator", "gov.": "governor", "rep.": "representative"
 # Roles a party gives, which a person the article calls by that party may hold: "Republican Donald Trump" for
 # "the GOP nominee".
 PARTY_ROLES = frozenset({"nominee", "candidate", "hopeful", "contender", "standard-bearer"})
+# Offices whose holders run for another: a senator or a governor may be "the candidate".
+PUBLIC_OFFICES = frozenset({"senator", "representative", "governor", "mayor", "president", "secretary"})
 # Roles that name a kind of office: a lawmaker is a senator or a representative, but not every one of them.
 ROLE_HYPERNYMS = {"lawmaker": {"senator", "representative"}, "legislator": {"senator", "representative"}}
 # Court levels, which tell apart judges: "a U.S. District Court judge" is not "Circuit Court Judge McKeague".
@@ -198,13 +200,12 @@ class EntityIndex:
 
 def may_hold(person: Entity, role: str) -> bool:
     """Whether nothing the article says rules out that `person` holds `role`: no titles, or one that fits. A
-    role a party gives may be held beside an office ("Ohio Gov. John Kasich" is "the candidate"), but not
-    beside another such role or a title of another party."""
+    role a party gives may be held beside a public office ("Ohio Gov. John Kasich" is "the candidate"), but
+    not beside any other title ("campaign manager") nor one of another party."""
     if not person.titles or any(role_match(title, role) for title in person.titles):
         return True
-    if head_noun(role) not in PARTY_ROLES:
-        return False
-    return not any(head_noun(title) in PARTY_ROLES or conflicts(title, role) for title in person.titles)
+    return head_noun(role) in PARTY_ROLES and all(
+        head_noun(title) in PUBLIC_OFFICES and not conflicts(title, role) for title in person.titles)
 
 
 def head_noun(role: str) -> str:
@@ -242,10 +243,16 @@ def possessor(subject: Token) -> Token | None:
     return next((c for c in subject.children if c.dep_ == "poss"), None)
 
 
+def is_own_role(subject: Token) -> bool:
+    """Whether a subject names one person by a role of their own: "the Indiana governor", not "the spokesman",
+    who speaks for someone else, nor "experts"."""
+    return subject.lower_ in title_words()["head"] and subject.lower_ not in RELATIONAL_ROLES
+
+
 def is_definite_role(subject: Token) -> bool:
-    """ "The Indiana governor", "Obama's former strategist": one person, named by a role of their own (not "the
-    spokesman", who speaks for someone else) and made definite by "the" or by a named owner."""
-    if subject.lower_ not in title_words()["head"] or subject.lower_ in RELATIONAL_ROLES:
+    """ "The Indiana governor", "Obama's former strategist": one person, named by a role of their own
+    (`is_own_role`) and made definite by "the" or by a named owner."""
+    if not is_own_role(subject):
         return False
     owner = possessor(subject)
     return mention_tokens(subject)[0].lower_ == "the" or (owner is not None and owner.text[:1].isupper())
@@ -256,7 +263,8 @@ def owns(owner: Token | None, person: Entity, index: EntityIndex) -> bool:
     return owner is not None and (index.at(owner) is person or owner.text in person.name.split())
 
 
-def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None = None) -> Entity | None:
+def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None = None,
+            named_next: Entity | None = None) -> Entity | None:
     """The entity a subject refers to: a pronoun the focused person, a relative pronoun its antecedent
     ("Warren, who told reporters"; "Reed, the Chamber's strategist, who added": the name the role is
     apposed to), a name its entity, a role its holder. A definite role that no one in the article holds closely
@@ -283,7 +291,11 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
     for person in (focus, just_before, index.first_named_after(subject.idx, holders)):
         if person in holders:
             return person
-    return holders[0] if len(holders) == 1 else None
+    if len(holders) == 1:
+        return holders[0]
+    if not holders and named_next is not None and is_own_role(subject) and may_hold(named_next, role):
+        return named_next
+    return None
 
 
 def pronoun_gender(token: Token) -> str | None:
@@ -409,5 +421,21 @@ class SalienceFocus:
                 return None if governs else self._people[at]
         return None
 
+    def named_next(self, token_index: int) -> Entity | None:
+        """The person first named as the subject of the main clause of the next sentence of the writer's own: a
+        lede writes a role and the next paragraph names who holds it ("Connecticut's tax commissioner says...
+        Kevin Sullivan says he instructed staff")."""
+        end = self.doc[token_index].sent.end
+        while end < len(self.doc):
+            sentence = self.doc[end].sent
+            end = sentence.end
+            subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and not self.is_excluded(t)]
+            if subjects:
+                person = next((self.index.at(t) for t in subjects if t.head.dep_ == "ROOT"), None)
+                first_named = min((m.start for m in person.mentions), default=-1) if person else -1
+                return person if person is not None and person.type == EntityType.person and first_named >= sentence.start_char else None
+        return None
+
     def speaker(self, subject: Token) -> Entity | None:
-        return resolve(subject, self.index, self.before(subject.i, pronoun_gender(subject)), self.just_before(subject.i))
+        return resolve(subject, self.index, self.before(subject.i, pronoun_gender(subject)), self.just_before(subject.i),
+                       self.named_next(subject.i))

@@ -228,6 +228,21 @@ def test_headline_role_reaches_the_holder_the_story_names_first(nlp):
     assert quote.speaker.name == "Adam Schiff"
 
 
+def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp):
+    text = ("Connecticut’s tax commissioner says an internal review shows no leak.\n\n"
+            "Kevin Sullivan says he instructed staff Monday to check the records.")
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Kevin Sullivan")])
+                 if q.speaker.mention.text == "Connecticut’s tax commissioner")
+    assert quote.speaker.name == "Kevin Sullivan"
+
+
+@pytest.mark.parametrize("titles, expected", [(["ohio gov."], "John Kasich"), (["campaign manager"], None)])
+def test_a_party_role_may_be_held_beside_a_public_office_only(nlp, titles, expected):
+    text = "John Kasich spoke in Ohio on Friday.\n\nThe candidate said he would win the state."
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "John Kasich", titles)]) if q.cue.text == "said")
+    assert quote.speaker.name == expected
+
+
 def test_role_from_a_place_and_roles_of_a_city_in_that_state(nlp):
     text = ("Ted Cruz endorses Trump.\n\nSenator from Texas says he cannot allow Clinton to win.\n\n"
             "A New York judge has rejected a request to unseal the file. Manhattan Supreme Court Justice Frank Nervo "
