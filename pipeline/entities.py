@@ -213,6 +213,14 @@ def split_at_non_name_tokens(doc: Doc, mentions: list[Mention]) -> list[Mention]
     return pieces
 
 
+def _hyphen_joined(token: Token) -> bool:
+    """Whether a word is joined by a hyphen, without spaces, to a capitalised word before it: "moon" in "Ki-moon"."""
+    if token.i < 2:
+        return False
+    hyphen, before = token.nbor(-1), token.nbor(-2)
+    return hyphen.text == "-" and not hyphen.whitespace_ and not before.whitespace_ and before.text[:1].isupper()
+
+
 def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Strip quote marks, punctuation, possessives, honorifics, trailing lower-case words ("news agency")
     and an article that is not part of the name, and from a person's name the titles and nationality before it.
@@ -227,6 +235,9 @@ def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("said Interfax news agency")
     >>> describe(doc, trim_mentions(doc, [Mention(1, 4, "ORG")]))
     ['Interfax ORG']
+    >>> doc = spacy.blank("en")("Ban Ki-moon said")
+    >>> describe(doc, trim_mentions(doc, [Mention(0, 4, "PERSON")]))
+    ['Ban Ki-moon PERSON']
     """
     honorifics = title_words()["honorific"]
 
@@ -237,6 +248,8 @@ def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
     def strippable_end(token: Token) -> bool:
         lower_case_word = token.is_alpha and token.text[0].islower() and token.text not in name_particles()
+        if lower_case_word and _hyphen_joined(token):
+            return False  # "Ban Ki-moon"
         return token.is_punct or token.is_quote or token.lower_ in POSSESSIVES or lower_case_word
 
     trimmed = []
