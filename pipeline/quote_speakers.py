@@ -424,16 +424,20 @@ class SalienceFocus:
     def named_next(self, token_index: int) -> Entity | None:
         """The person first named as the subject of the main clause of the next sentence of the writer's own: a
         lede writes a role and the next paragraph names who holds it ("Connecticut's tax commissioner says...
-        Kevin Sullivan says he instructed staff")."""
+        Kevin Sullivan says he instructed staff"). A sentence whose subject is the same role again, as a
+        headline's is in the lede, is passed over."""
+        role = self.doc[token_index].lower_
         end = self.doc[token_index].sent.end
         while end < len(self.doc):
             sentence = self.doc[end].sent
             end = sentence.end
-            subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and not self.is_excluded(t)]
-            if subjects:
-                person = next((self.index.at(t) for t in subjects if t.head.dep_ == "ROOT"), None)
-                first_named = min((m.start for m in person.mentions), default=-1) if person else -1
-                return person if person is not None and person.type == EntityType.person and first_named >= sentence.start_char else None
+            subject = next((t for t in sentence if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and not self.is_excluded(t)), None)
+            if subject is None or (subject.lower_ == role and self.index.at(subject) is None):
+                continue
+            person = self.index.at(subject)
+            if person is None or person.type != EntityType.person:
+                return None
+            return person if min(m.start for m in person.mentions) >= sentence.start_char else None
         return None
 
     def speaker(self, subject: Token) -> Entity | None:

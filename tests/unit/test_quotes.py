@@ -228,12 +228,15 @@ def test_headline_role_reaches_the_holder_the_story_names_first(nlp):
     assert quote.speaker.name == "Adam Schiff"
 
 
-def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp):
-    text = ("Connecticut’s tax commissioner says an internal review shows no leak.\n\n"
-            "Kevin Sullivan says he instructed staff Monday to check the records.")
-    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Kevin Sullivan")])
-                 if q.speaker.mention.text == "Connecticut’s tax commissioner")
-    assert quote.speaker.name == "Kevin Sullivan"
+@pytest.mark.parametrize("text, role, name", [
+    ("Connecticut’s tax commissioner says an internal review shows no leak.\n\n"
+     "Kevin Sullivan says he instructed staff Monday to check the records.", "Connecticut’s tax commissioner", "Kevin Sullivan"),
+    ("Former DNC chairman calls for a contingency plan.\n\nA former DNC chairman says leaders should act now.\n\n"
+     "Don Fowler said he expects Clinton to recover.", "Former DNC chairman", "Don Fowler"),
+])
+def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp, text, role, name):
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, name)]) if q.speaker.mention.text == role)
+    assert quote.speaker.name == name
 
 
 @pytest.mark.parametrize("titles, expected", [(["ohio gov."], "John Kasich"), (["campaign manager"], None)])
