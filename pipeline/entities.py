@@ -85,6 +85,8 @@ RELATIVE_WORDS = {"who", "whom", "whose", "which", "that"}
 # An owner written after a title in an appositive before a name: "An attorney for Pagliano, Mark MacDougall".
 OWNER_PREPOSITIONS = {"for", "of", "at"}
 MAX_OWNER_TOKENS = 4
+# Longest office named in an "of" phrase of a title: "Chairman of the Senate Armed Services Committee".
+MAX_OFFICE_TOKENS = 6
 APPOSITIVE_MARKS = {"-", *POSSESSIVES}
 # A line is a headline when its words of this length or more (not "of", "to", "and") are capitalised, all but
 # one in ten of them, and there are at least MIN_HEADLINE_WORDS of them. A longer line of capitalised words is a
@@ -766,14 +768,27 @@ def _title_start(doc: Doc, head: int, name_tokens: set[int]) -> int:
 
 
 def _title_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
-    """The title written right before a name: "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov", or the
-    party "Republican" in "Republican Donald Trump"."""
+    """The title written right before a name: "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov", "speaker
+    of the house" in "Speaker of the House Newt Gingrich", or the party "Republican" in "Republican Donald Trump"."""
     words = title_words()
-    index = mention.start - 1
+    index = _office_head(doc, mention.start - 1)
     is_party = index >= 0 and doc[index].lower_ in PARTY_WORDS and doc[index].text[:1].isupper()
     if index < 0 or not (doc[index].lower_ in words["head"] or is_party):
         return None
     return _title_text(doc[_title_start(doc, index, name_tokens):mention.start])
+
+
+def _office_head(doc: Doc, index: int) -> int:
+    """The head word of a title ending at token `index`, over an "of" phrase that names its office ("Secretary
+    of State", "Speaker of the House"); `index` itself when there is none, or when it is a head word ("the wife of
+    Senator John Smith" is not a wife)."""
+    if index < 0 or doc[index].lower_ in title_words()["head"]:
+        return index
+    start = index
+    while start > max(index - MAX_OFFICE_TOKENS, 0) and (doc[start].text[:1].isupper() or doc[start].lower_ == "the"):
+        start -= 1
+    is_office = start < index and doc[start].lower_ == "of" and start > 0 and doc[start - 1].lower_ in title_words()["head"]
+    return start - 1 if is_office else index
 
 
 def _title_apposed_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
@@ -822,6 +837,9 @@ def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("Nevada's governor, Brian Sandoval, said")
     >>> describe(doc, attach_titles(doc, [Mention(0, 1, "GPE"), Mention(4, 6, "PERSON")]))
     ['Nevada GPE', "Brian Sandoval PERSON nevada 's governor"]
+    >>> doc = spacy.blank("en")("Secretary of State John Kerry spoke")
+    >>> describe(doc, attach_titles(doc, [Mention(2, 3, "ORG"), Mention(3, 5, "PERSON")]))
+    ['State ORG', 'John Kerry PERSON secretary of state']
     >>> doc = spacy.blank("en")("Republican Donald Trump spoke")
     >>> describe(doc, attach_titles(doc, [Mention(0, 1, "NORP"), Mention(1, 3, "PERSON")]))
     ['Republican NORP', 'Donald Trump PERSON republican']

@@ -129,10 +129,12 @@ def role_match(title: str, role: str) -> int:
     (2, 2)
     >>> role_match("florida sen.", "vermont senator"), role_match("libertarian candidate", "democratic candidate")
     (0, 0)
+    >>> role_match("speaker of the house", "house speaker"), role_match("secretary of state", "former secretary")
+    (3, 0)
     >>> role_match("republican", "gop nominee"), role_match("republican", "democratic nominee"), role_match("lawmaker", "rep.")
     (1, 0, 0)
     """
-    title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in text.split() if w not in POSSESSIVES)
+    title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in head_last(text) if w not in POSSESSIVES)
                                  for text in (title, role))
     if not title_words_ or not role_words_:
         return 0
@@ -210,8 +212,21 @@ def may_hold(person: Entity, role: str) -> bool:
 
 def head_noun(role: str) -> str:
     """The head noun of a role or title, with abbreviations spelled out: 'senator' for "florida sen."."""
-    last = role.split()[-1] if role.split() else ""
-    return ROLE_SYNONYMS.get(last, last)
+    last = head_last(role)[-1:] or [""]
+    return ROLE_SYNONYMS.get(last[0], last[0])
+
+
+def head_last(role: str) -> list[str]:
+    """The words of a role with the office of an "of" phrase written before its head, as in "House speaker".
+
+    >>> head_last("former speaker of the house"), head_last("vermont senator")
+    (['former', 'house', 'speaker'], ['vermont', 'senator'])
+    """
+    words = role.split()
+    if "of" not in words[1:]:
+        return words
+    of = words.index("of", 1)
+    return [*words[:of - 1], *(w for w in words[of + 1:] if w != "the"), words[of - 1]]
 
 
 def mention_tokens(subject: Token) -> list[Token]:
