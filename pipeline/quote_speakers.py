@@ -28,6 +28,7 @@ HONORIFIC_WEIGHT = 10
 HONORIFICS = {"mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female", "ms.": "female", "ms": "female", "miss": "female"}
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "’s"})
 # Labels of the words that build a name or description before its head: "the Kremlin spokesman Dmitry".
 NOUN_PHRASE_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "nmod", "nummod", "npadvmod", "predet", "quantmod"})
 _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
@@ -253,6 +254,18 @@ def titled_name(subject: Token) -> list[Token]:
     return [c for c in subject.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
 
 
+def predicated_subject(noun: Token) -> Token | None:
+    """The subject a predicate noun describes: "Trump" for "birther" in "Trump is a liar and birther who..."."""
+    while noun.dep_ == "conj":
+        noun = noun.head
+    if noun.dep_ != "attr" or noun.head.lower_ not in COPULAS:
+        return None
+    verb = noun.head
+    while not any(c.dep_ in SUBJECT_DEPS for c in verb.children) and verb.dep_ == "conj":
+        verb = verb.head  # "Trump incites violence and is a liar": the subject is shared
+    return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+
+
 def possessor(subject: Token) -> Token | None:
     """The owner written before a description: "Obama" in "Obama's former strategist"."""
     return next((c for c in subject.children if c.dep_ == "poss"), None)
@@ -290,7 +303,9 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
         return focus
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
         antecedent = subject.head.head
-        return resolve(antecedent.head if antecedent.dep_ == "appos" else antecedent, index, focus)
+        named = resolve(antecedent.head if antecedent.dep_ == "appos" else antecedent, index, focus)
+        described = predicated_subject(antecedent)
+        return named if named is not None or described is None else resolve(described, index, focus)
     named = index.at(subject) or next((index.at(c) for c in [*apposed(subject), *titled_name(subject)] if index.at(c)), None)
     if named:
         return named

@@ -286,6 +286,15 @@ def test_possessive_pronoun_and_relative_pronoun_after_a_role_reach_the_person(n
     assert (speakers["who"], speakers["his"]) == ("Scott Reed", "Scott Reed")
 
 
+@pytest.mark.parametrize("text", [
+    "Donald Trump regularly incites violence and is a serial liar and birther who has pledged to ban Muslims.",
+    "It was Donald Trump who said he would ban Muslims.",
+])
+def test_relative_pronoun_after_a_predicate_noun_is_its_subject(nlp, text):
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Donald Trump")]) if q.speaker.mention.text == "who")
+    assert quote.speaker.name == "Donald Trump"
+
+
 def test_unknown_speaker_is_null_not_guessed(nlp):
     text = "Officials met on Monday. “The talks went well,” a source said."
     quote = extract_quotes(nlp(text), [])[0]
