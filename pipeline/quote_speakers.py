@@ -49,8 +49,8 @@ def role_words(tokens: Sequence[Token]) -> str:
     head = tokens[-1]
     kept = [t for t in tokens[:-1] if t.dep_ not in _ROLE_SKIPPED_DEPS and t.lower_ not in {"the", "a", "an"} and not t.is_punct]
     named_after = [word for prep in head.children if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}
-                   for obj in prep.children if obj.dep_ == "pobj" and obj.pos_ == "PROPN"
-                   for word in obj.subtree if word.pos_ == "PROPN"]
+                   for obj in prep.children if obj.dep_ == "pobj" and obj.text[:1].isupper()
+                   for word in obj.subtree if word.text[:1].isupper()]
     return " ".join(t.lower_ for t in [*kept, *named_after, head])
 
 
@@ -251,7 +251,7 @@ def titled_name(subject: Token) -> list[Token]:
     "former Pennsylvania Gov. and DNC Chair Ed Rendell", which has no article, unlike "the senator and Trump"."""
     if any(c.dep_ in {"det", "poss"} for c in subject.children) or subject.lower_ not in title_words()["head"]:
         return []
-    return [c for c in subject.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+    return [c for c in subject.children if c.dep_ == "conj" and c.text[:1].isupper()]
 
 
 def predicated_subject(noun: Token) -> Token | None:
@@ -295,10 +295,8 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
             named_next: Entity | None = None) -> Entity | None:
     """The entity a subject refers to: a pronoun the focused person, a relative pronoun its antecedent
     ("Warren, who told reporters"; "Reed, the Chamber's strategist, who added": the name the role is
-    apposed to), a name its entity, a role its holder. A definite role that no one in the article holds closely
-    is the person who was the subject just before (`just_before`): news names a person, then calls them by a
-    role ("Mike Pence says... The Indiana governor said"). Among several holders, the one in focus, the one just
-    before, or, for a role written before anyone is named, the one the story names first."""
+    apposed to; "Trump is a liar and birther who": the subject the noun describes), a name its entity, a
+    surname the entity stage left unmarked its person ("King said"), a role its holder (`resolve_role`)."""
     if subject.lower_ in PERSON_PRONOUNS:
         return focus
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
@@ -309,14 +307,28 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
     named = index.at(subject) or next((index.at(c) for c in [*apposed(subject), *titled_name(subject)] if index.at(c)), None)
     if named:
         return named
-    if subject.i and subject.nbor(-1).lower_ in HONORIFICS:  # "Mr. King", where "King" was kept from the names as a title
-        surnamed = index.surnamed(subject.text)
-        if len(surnamed) == 1:
-            return surnamed[0]
+    surnamed = index.surnamed(subject.text) if subject.text[:1].isupper() else []
+    if len(surnamed) == 1:
+        return surnamed[0]
+    return resolve_role(subject, index, focus, just_before, named_next)
+
+
+def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None,
+                 named_next: Entity | None) -> Entity | None:
+    """The person a role as written refers to, in this order:
+    - for a definite role, the person who was the subject just before and may hold it, when no one holds it
+      closely or several do: news names a person, then calls them by a role ("Mike Pence says... The Indiana
+      governor said"; "Ted Cruz left... The Republican presidential candidate" beside two other candidates);
+    - among the holders of a fitting title, the one in focus, the one just before, or, for a role written
+      before anyone is named, the one the story names first ("Lawmaker urges... Rep. Adam Schiff");
+    - the one holder;
+    - for a role no one holds, the person the next sentence introduces ("Connecticut's tax commissioner
+      says... Kevin Sullivan says")."""
     role = role_words(mention_tokens(subject))
     holders = index.holders(role)
-    if (not index.holds_closely(holders, role) and just_before is not None and is_definite_role(subject)
-            and may_hold(just_before, role) and not owns(possessor(subject), just_before, index)):
+    shared = not index.holds_closely(holders, role) or (len(holders) > 1 and just_before is not None and just_before.titles)
+    if (shared and just_before is not None and is_definite_role(subject) and may_hold(just_before, role)
+            and not owns(possessor(subject), just_before, index)):
         return just_before
     for person in (focus, just_before, index.first_named_after(subject.idx, holders)):
         if person in holders:

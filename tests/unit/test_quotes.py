@@ -295,6 +295,28 @@ def test_relative_pronoun_after_a_predicate_noun_is_its_subject(nlp, text):
     assert quote.speaker.name == "Donald Trump"
 
 
+def test_role_several_hold_is_the_titled_person_just_before(nlp):
+    text = ("Republican presidential candidates Donald Trump and Marco Rubio campaigned. Ted Cruz has taken time away "
+            "from campaigning.\n\nThe Republican presidential candidate said he would be back on Saturday.")
+    entities = [person(text, "Donald Trump", ["republican presidential candidate"]),
+                person(text, "Marco Rubio", ["republican presidential candidate"]), person(text, "Ted Cruz", ["texas sen."])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.cue.text == "said")
+    assert quote.speaker.name == "Ted Cruz"
+
+
+def test_surname_the_entity_stage_left_unmarked_is_the_person(nlp):
+    text = "Rep. Pete King spoke on Monday.\n\n“That is not my recollection,” King said."
+    king = entity(text, "Pete King", EntityType.person, ["Pete King"])  # "King" alone was read as a title
+    quote = next(q for q in extract_quotes(nlp(text), [king]) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == "Pete King"
+
+
+def test_bare_title_the_parser_coordinates_with_a_name_is_that_name(nlp):
+    text = "“He is reprising that role,” said former Pennsylvania Gov. and DNC Chair Ed Rendell."
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Ed Rendell")]) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == "Ed Rendell"
+
+
 def test_unknown_speaker_is_null_not_guessed(nlp):
     text = "Officials met on Monday. “The talks went well,” a source said."
     quote = extract_quotes(nlp(text), [])[0]
