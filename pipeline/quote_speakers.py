@@ -394,10 +394,10 @@ class SalienceFocus:
         self._positions: list[int] = []
         self._people: list[Entity] = []
         self._subjects: list[Token] = []
-        self._mentioned: list[tuple[int, Entity]] = []  # people named in any role, for a pronoun with no subject before it
+        self._mentioned: list[tuple[int, Entity]] = []  # people named, even as owners, for a pronoun with no subject before it
         for token in doc:
             named = index.at(token)
-            if named is not None and named.type == EntityType.person and token.dep_ not in NOUN_PHRASE_DEPS:
+            if named is not None and named.type == EntityType.person and (token.dep_ not in NOUN_PHRASE_DEPS or token.dep_ == "poss"):
                 self._mentioned.append((token.i, named))
             if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
                 person = self.speaker(token)
@@ -411,8 +411,8 @@ class SalienceFocus:
 
     def before(self, token_index: int, gender: str | None = None) -> Entity | None:
         """The person in focus before a word who agrees with `gender`; before any person was a subject, the
-        last person named in this sentence or the one before ("If the candidate is Donald Trump, the answer
-        is no. He refuses")."""
+        last person named, even as an owner, in this sentence or the one before ("If the candidate is Donald
+        Trump, the answer is no. He refuses"; "Clinton's slogan is new. Now she says")."""
         at = bisect_left(self._positions, token_index)
         focused = next((person for person in reversed(self._people[:at]) if self.agrees(person, gender)), None)
         if focused is not None:
