@@ -9,9 +9,10 @@ focus. When nothing fits, the speaker stays unknown rather than guessed.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import takewhile
 
 from spacy.tokens import Doc, Token
 
@@ -291,12 +292,12 @@ def owns(owner: Token | None, person: Entity, index: EntityIndex) -> bool:
     return owner is not None and (index.at(owner) is person or owner.text in person.name.split())
 
 
-def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None = None,
-            named_next: Entity | None = None) -> Entity | None:
+def resolve(subject: Token, index: EntityIndex, focus: Entity | None, discourse: SalienceFocus | None = None) -> Entity | None:
     """The entity a subject refers to: a pronoun the focused person, a relative pronoun its antecedent
     ("Warren, who told reporters"; "Reed, the Chamber's strategist, who added": the name the role is
     apposed to; "Trump is a liar and birther who": the subject the noun describes), a name its entity, a
-    surname the entity stage left unmarked its person ("King said"), a role its holder (`resolve_role`)."""
+    surname the entity stage left unmarked its person ("King said"), a role its holder (`resolve_role`, which
+    reads the people around it from `discourse`)."""
     if subject.lower_ in PERSON_PRONOUNS:
         return focus
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" and subject.head.head.i != subject.i:
@@ -310,11 +311,10 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, just_befor
     surnamed = index.surnamed(subject.text) if subject.text[:1].isupper() else []
     if len(surnamed) == 1:
         return surnamed[0]
-    return resolve_role(subject, index, focus, just_before, named_next)
+    return resolve_role(subject, index, focus, discourse)
 
 
-def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, just_before: Entity | None,
-                 named_next: Entity | None) -> Entity | None:
+def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, discourse: SalienceFocus | None) -> Entity | None:
     """The person a role as written refers to, in this order:
     - for a definite role, the person who was the subject just before and may hold it, when no one holds it
       closely or several do: news names a person, then calls them by a role ("Mike Pence says... The Indiana
@@ -326,6 +326,7 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, just_
       says... Kevin Sullivan says")."""
     role = role_words(mention_tokens(subject))
     holders = index.holders(role)
+    just_before = discourse.just_before(subject.i) if discourse is not None else None
     shared = not index.holds_closely(holders, role) or (len(holders) > 1 and just_before is not None and just_before.titles)
     if (shared and just_before is not None and is_definite_role(subject) and may_hold(just_before, role)
             and not owns(possessor(subject), just_before, index)):
@@ -335,9 +336,8 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, just_
             return person
     if len(holders) == 1:
         return holders[0]
-    if not holders and named_next is not None and is_own_role(subject) and may_hold(named_next, role):
-        return named_next
-    return None
+    named_next = discourse.named_next(subject.i) if discourse is not None and not holders and is_own_role(subject) else None
+    return named_next if named_next is not None and may_hold(named_next, role) else None
 
 
 def pronoun_gender(token: Token) -> str | None:
@@ -363,19 +363,23 @@ def article_genders(doc: Doc, index: EntityIndex, is_excluded: Callable[[Token],
         tally = votes.setdefault(person.id, {})
         tally[gender] = tally.get(gender, 0) + weight
 
-    people = [(t, person) for t in doc if not is_excluded(t) and (person := index.at(t)) and person.type == EntityType.person]
+    sentence_starts = [sentence.start for sentence in doc.sents]
+    people: list[tuple[Token, Entity]] = []  # each person's words so far, outside quotes and reported content
     for token in doc:
         if is_excluded(token):
             continue
         person = index.at(token)
-        if person is not None and person.type == EntityType.person and token.i and token.nbor(-1).lower_ in HONORIFICS:
-            vote(person, HONORIFICS[token.nbor(-1).lower_], HONORIFIC_WEIGHT)
+        if person is not None and person.type == EntityType.person:
+            if token.i and token.nbor(-1).lower_ in HONORIFICS:
+                vote(person, HONORIFICS[token.nbor(-1).lower_], HONORIFIC_WEIGHT)
+            people.append((token, person))
         gender = pronoun_gender(token) if token.dep_ in SUBJECT_DEPS else None
         if gender is None:
             continue
         # Only where one person, the subject of this or the previous sentence, was named before the pronoun.
-        window_start = doc[token.sent.start - 1].sent.start if token.sent.start else 0
-        before = [(t, p) for t, p in people if window_start <= t.i < token.i]
+        sentence = bisect_right(sentence_starts, token.i) - 1
+        window_start = sentence_starts[max(sentence - 1, 0)]
+        before = list(takewhile(lambda named: named[0].i >= window_start, reversed(people)))[::-1]
         if len({p.id for _, p in before}) == 1 and any(t.dep_ in SUBJECT_DEPS for t, _ in before):
             vote(before[0][1], gender, 1)
     return {person: max(tally, key=tally.get) for person, tally in votes.items()
@@ -389,8 +393,17 @@ class SalienceFocus:
     def __init__(self, doc: Doc, index: EntityIndex, is_excluded: Callable[[Token], bool]):
         self.index = index
         self.doc = doc
-        self.is_excluded = is_excluded
         self.genders = article_genders(doc, index, is_excluded)
+        # Per sentence: where it starts, and the first subject of the writer's own (outside quotes and reported
+        # content), preferring the main clause's.
+        self._sentence_starts: list[int] = []
+        self._own_subject: list[Token | None] = []
+        self._main_subject: list[Token | None] = []
+        for sentence in doc.sents:
+            subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and not is_excluded(t)]
+            self._sentence_starts.append(sentence.start)
+            self._own_subject.append(subjects[0] if subjects else None)
+            self._main_subject.append(next((t for t in subjects if t.head.dep_ == "ROOT"), None))
         self._positions: list[int] = []
         self._people: list[Entity] = []
         self._subjects: list[Token] = []
@@ -417,26 +430,22 @@ class SalienceFocus:
         focused = next((person for person in reversed(self._people[:at]) if self.agrees(person, gender)), None)
         if focused is not None:
             return focused
-        previous_start = self.previous_sentence_start(token_index)
+        sentence = self._sentence_of(token_index)
+        previous_start = self._sentence_starts[max(sentence - 1, 0)]
         return next((person for i, person in reversed(self._mentioned)
                      if previous_start <= i < token_index and self.agrees(person, gender)), None)
 
-    def previous_sentence_start(self, token_index: int) -> int:
-        """Where the sentence before the one holding this word starts (this one's start in the first sentence)."""
-        start = self.doc[token_index].sent.start
-        return self.doc[start - 1].sent.start if start else start
+    def _sentence_of(self, token_index: int) -> int:
+        return bisect_right(self._sentence_starts, token_index) - 1
 
     def previous_statement_start(self, token_index: int) -> int:
         """Where the last sentence with a subject of the writer's own before the one holding this word starts,
         passing over fragments and quotes ("Donald Trump isn't saying much. Baiting the moderators. The Republican
         nominee has wondered")."""
-        start = self.doc[token_index].sent.start
-        while start:
-            sentence = self.doc[start - 1].sent
-            start = sentence.start
-            if any(t.dep_ in SUBJECT_DEPS and not self.is_excluded(t) for t in sentence):
-                break
-        return start
+        sentence = self._sentence_of(token_index) - 1
+        while sentence > 0 and self._own_subject[sentence] is None:
+            sentence -= 1
+        return self._sentence_starts[max(sentence, 0)]
 
     def subject_before(self, token_index: int) -> Token | None:
         """Where the person in focus was last the subject, for a verb whose subject is left out ("and said")."""
@@ -448,7 +457,7 @@ class SalienceFocus:
         sentence before; no one when that clause governs this word: "As Sanders left, the senator said" is
         Sanders, "Lewandowski said that the candidate..." is someone else. A clause joined by "and" is not
         governed: "Christie attacked Rubio, and the governor said" is Christie."""
-        sentence_start = self.doc[token_index].sent.start
+        sentence_start = self._sentence_starts[self._sentence_of(token_index)]
         previous_start = self.previous_statement_start(token_index)
         at = bisect_left(self._positions, token_index)
         while at and self._positions[at - 1] >= previous_start:
@@ -469,19 +478,16 @@ class SalienceFocus:
         Kevin Sullivan says he instructed staff"). A sentence whose subject is the same role again, as a
         headline's is in the lede, is passed over."""
         role = self.doc[token_index].lower_
-        end = self.doc[token_index].sent.end
-        while end < len(self.doc):
-            sentence = self.doc[end].sent
-            end = sentence.end
-            subject = next((t for t in sentence if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and not self.is_excluded(t)), None)
+        for sentence in range(self._sentence_of(token_index) + 1, len(self._sentence_starts)):
+            subject = self._main_subject[sentence]
             if subject is None or (subject.lower_ == role and self.index.at(subject) is None):
                 continue
             person = self.index.at(subject)
             if person is None or person.type != EntityType.person:
                 return None
-            return person if min(m.start for m in person.mentions) >= sentence.start_char else None
+            named_from = self.doc[self._sentence_starts[sentence]].idx
+            return person if min(m.start for m in person.mentions) >= named_from else None
         return None
 
     def speaker(self, subject: Token) -> Entity | None:
-        return resolve(subject, self.index, self.before(subject.i, pronoun_gender(subject)), self.just_before(subject.i),
-                       self.named_next(subject.i))
+        return resolve(subject, self.index, self.before(subject.i, pronoun_gender(subject)), self)
