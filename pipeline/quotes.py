@@ -404,8 +404,10 @@ def line_bounds(token: Token) -> tuple[int, int]:
 
 def is_aside(cue: Token) -> bool:
     """Whether a cue stands aside from the clause it reports: "X, he said, Y", "X, Zelensky said", "As Smith
-    reported, X"."""
-    return cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children))
+    reported, X"; not an "as" clause with an object or clause of its own ("as the nominee looks to shore up
+    support")."""
+    as_clause = cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+    return cue.dep_ == "parataxis" or (as_clause and not any(c.dep_ in {"xcomp", "ccomp", "dobj"} for c in cue.children))
 
 
 def reported_content(cue: Token, labels: frozenset[str]) -> tuple[int, int] | None:

@@ -320,6 +320,12 @@ def test_bare_title_the_parser_coordinates_with_a_name_is_that_name(nlp):
     assert quote.speaker.name == "Ed Rendell"
 
 
+def test_as_clause_with_its_own_object_is_no_aside(nlp):
+    text = ("Bernie Sanders offered some pointed advice to Hillary Clinton on Friday in the upcoming presidential debates "
+            "and beyond, as the Democratic nominee looks to shore up support amid sagging poll numbers.")
+    assert [q.cue.text for q in extract_quotes(nlp(text), []) if q.cue.text == "looks"] == []
+
+
 def test_unknown_speaker_is_null_not_guessed(nlp):
     text = "Officials met on Monday. “The talks went well,” a source said."
     quote = extract_quotes(nlp(text), [])[0]
