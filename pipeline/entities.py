@@ -792,9 +792,13 @@ def _office_head(doc: Doc, index: int) -> int:
 
 
 def _title_apposed_before(doc: Doc, mention: Mention, name_tokens: set[int]) -> str | None:
-    """The title in an appositive the name follows: "attorney" in "An attorney for Pagliano, Mark MacDougall,"."""
+    """The title in an appositive the name, or the name and its own title, follows: "attorney" in "An attorney for
+    Pagliano, Mark MacDougall,", "running mate" in "Trump's running mate, Indiana Gov. Mike Pence,"."""
     words = title_words()
-    index = mention.start - 2
+    first = mention.start
+    if first > 0 and doc[first - 1].lower_ in words["head"]:
+        first = _title_start(doc, first - 1, name_tokens)
+    index = first - 2
     if index < 0 or doc[index + 1].text != ",":
         return None
     owner = index  # skip an owner written after the title: "for Pagliano", "of the IAEA"
@@ -834,6 +838,9 @@ def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("An attorney for Pagliano , Mark MacDougall , said")
     >>> describe(doc, attach_titles(doc, [Mention(3, 4, "PERSON"), Mention(5, 7, "PERSON")]))
     ['Pagliano PERSON', 'Mark MacDougall PERSON attorney']
+    >>> doc = spacy.blank("en")("Trump 's running mate , Indiana Gov. Mike Pence , said")
+    >>> describe(doc, attach_titles(doc, [Mention(0, 1, "PERSON"), Mention(5, 6, "GPE"), Mention(7, 9, "PERSON")]))
+    ['Trump PERSON', 'Indiana GPE', 'Mike Pence PERSON indiana gov. running mate']
     >>> doc = spacy.blank("en")("Nevada's governor, Brian Sandoval, said")
     >>> describe(doc, attach_titles(doc, [Mention(0, 1, "GPE"), Mention(4, 6, "PERSON")]))
     ['Nevada GPE', "Brian Sandoval PERSON nevada 's governor"]

@@ -242,7 +242,9 @@ def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp, text,
     assert quote.speaker.name == name
 
 
-@pytest.mark.parametrize("titles, expected", [(["ohio gov."], "John Kasich"), (["campaign manager"], None)])
+@pytest.mark.parametrize("titles, expected", [
+    (["ohio gov."], "John Kasich"), (["campaign manager"], None), (["ohio gov.", "running mate"], None),
+])
 def test_a_party_role_may_be_held_beside_a_public_office_only(nlp, titles, expected):
     text = "John Kasich spoke in Ohio on Friday.\n\nThe candidate said he would win the state."
     quote = next(q for q in extract_quotes(nlp(text), [person(text, "John Kasich", titles)]) if q.cue.text == "said")
