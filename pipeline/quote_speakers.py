@@ -327,7 +327,7 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
     role = role_words(mention_tokens(subject))
     holders = index.holders(role)
     just_before = discourse.just_before(subject.i) if discourse is not None else None
-    shared = not index.holds_closely(holders, role) or (len(holders) > 1 and just_before is not None and just_before.titles)
+    shared = not index.holds_closely(holders, role) or (len(holders) > 1 and just_before is not None and bool(just_before.titles))
     if (shared and just_before is not None and is_definite_role(subject) and may_hold(just_before, role)
             and not owns(possessor(subject), just_before, index)):
         return just_before
@@ -394,15 +394,15 @@ class SalienceFocus:
         self.index = index
         self.doc = doc
         self.genders = article_genders(doc, index, is_excluded)
-        # Per sentence: where it starts, and the first subject of the writer's own (outside quotes and reported
-        # content), preferring the main clause's.
+        # Per sentence: where it starts, whether it has a subject of the writer's own (outside quotes and reported
+        # content), and which is its main clause's.
         self._sentence_starts: list[int] = []
-        self._own_subject: list[Token | None] = []
+        self._has_own_subject: list[bool] = []
         self._main_subject: list[Token | None] = []
         for sentence in doc.sents:
             subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and not is_excluded(t)]
             self._sentence_starts.append(sentence.start)
-            self._own_subject.append(subjects[0] if subjects else None)
+            self._has_own_subject.append(bool(subjects))
             self._main_subject.append(next((t for t in subjects if t.head.dep_ == "ROOT"), None))
         self._positions: list[int] = []
         self._people: list[Entity] = []
@@ -443,7 +443,7 @@ class SalienceFocus:
         passing over fragments and quotes ("Donald Trump isn't saying much. Baiting the moderators. The Republican
         nominee has wondered")."""
         sentence = self._sentence_of(token_index) - 1
-        while sentence > 0 and self._own_subject[sentence] is None:
+        while sentence > 0 and not self._has_own_subject[sentence]:
             sentence -= 1
         return self._sentence_starts[max(sentence, 0)]
 
