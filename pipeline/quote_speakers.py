@@ -96,9 +96,9 @@ def region_names() -> frozenset[str]:
 def places(role: str, names: Callable[[], frozenset[str]]) -> set[str]:
     """The places of one kind a role names: {'south carolina'} for "the South Carolina senator" and
     `region_names`."""
-    words = role.split()
+    words, known = role.split(), names()
     return {key for n in (1, 2, 3) for i in range(len(words) - n + 1)
-            if (key := name_key(" ".join(words[i:i + n]))) in names()}
+            if (key := name_key(" ".join(words[i:i + n]))) in known}
 
 
 def conflicts(title: str, role: str) -> bool:
@@ -160,6 +160,11 @@ class EntityIndex:
 
     def __init__(self, text_length: int, entities: list[Entity]):
         self.entities = entities
+        self.people = [e for e in entities if e.type == EntityType.person]
+        self._by_surname: dict[str, list[Entity]] = {}
+        for person in self.people:
+            self._by_surname.setdefault(person.name.split()[-1], []).append(person)
+        self._first_named = {p.id: min(m.start for m in p.mentions) for p in self.people if p.mentions}
         self._owner: list[Entity | None] = [None] * text_length
         # People are written last so that they win where an organisation's mention overlaps a person's.
         for entity in sorted(entities, key=lambda e: e.type == EntityType.person):
@@ -169,8 +174,12 @@ class EntityIndex:
     def at(self, token: Token) -> Entity | None:
         return self._owner[token.idx] if token.idx < len(self._owner) else None
 
+    def first_named(self, person: Entity) -> int:
+        """Where the article first names a person."""
+        return self._first_named[person.id]
+
     def surnamed(self, surname: str) -> list[Entity]:
-        return [e for e in self.entities if e.type == EntityType.person and e.name.split()[-1] == surname]
+        return self._by_surname.get(surname, [])
 
     def holders(self, role: str) -> list[Entity]:
         """The people whose titles fit `role` best ("Attorney General Eric Schneiderman" for "the New York
@@ -181,10 +190,9 @@ class EntityIndex:
             match = role_match(title, role)
             return 0 if match == 1 and parties(role) and not parties(title) else match
 
-        people = [e for e in self.entities if e.type == EntityType.person]
-        fits = [max(map(fit, e.titles), default=0) for e in people]
+        fits = [max(map(fit, e.titles), default=0) for e in self.people]
         best = max(fits, default=0)
-        return [e for e, fit in zip(people, fits) if fit and fit == best]
+        return [e for e, fit in zip(self.people, fits) if fit and fit == best]
 
     @staticmethod
     def holds_closely(holders: list[Entity], role: str) -> bool:
@@ -196,10 +204,9 @@ class EntityIndex:
         """The first of `people` named after `offset` when no person at all was named before it: a headline or
         lede writes a role first and the story names its holder next ("Lawmaker urges retaliation. Rep. Adam
         Schiff...")."""
-        named_at = {p.id: min(m.start for m in p.mentions) for p in self.entities if p.type == EntityType.person and p.mentions}
-        if not people or min(named_at.values()) < offset:
+        if not people or min(self._first_named.values()) < offset:
             return None
-        return min(people, key=lambda p: named_at[p.id])
+        return min(people, key=self.first_named)
 
 
 def may_hold(person: Entity, role: str) -> bool:
@@ -486,7 +493,7 @@ class SalienceFocus:
             if person is None or person.type != EntityType.person:
                 return None
             named_from = self.doc[self._sentence_starts[sentence]].idx
-            return person if min(m.start for m in person.mentions) >= named_from else None
+            return person if self.index.first_named(person) >= named_from else None
         return None
 
     def speaker(self, subject: Token) -> Entity | None:
