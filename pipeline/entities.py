@@ -59,6 +59,12 @@ LABELS_WITHOUT_NUMBERS = {"PERSON", "GPE", "LOC", "NORP"}
 # Where a label comes from. Evidence beats the model's majority when the mentions of a name disagree. A word
 # found by lookup alone ("lookup") is no evidence: "Minnesota" may be the state or its team.
 EVIDENCE_SOURCES = {"gazetteer", "dateline", "context"}
+# Nouns for family members, after which a first name alone is a person: "his wife, Laura", "son Hunter".
+KIN_NOUNS = frozenset({"wife", "husband", "son", "daughter", "brother", "sister", "mother", "father", "widow",
+                       "widower", "fiancée", "fiancé", "girlfriend", "boyfriend", "grandson", "granddaughter",
+                       "nephew", "niece", "cousin", "uncle", "aunt", "stepson", "stepdaughter"})
+# The source of a surname that only a headline names in full ("Hillary Clinton Goes After …"; `trim_headline_names`).
+HEADLINE_FULL_NAME = "headline full name"
 # Words after which a one-word name is a place, not a person ("in Tavildara").
 PLACE_PREPOSITIONS = {"in", "near", "outside"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
@@ -101,7 +107,8 @@ HEADLINE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 @dataclass(frozen=True, order=True)
 class Mention:
     """A name in the text: tokens `start`..`end` (exclusive) of the Doc, its spaCy label, where the label
-    comes from ("model", "gazetteer", "dateline", "context", "lookup", "document") and the person's titles."""
+    comes from ("model", "gazetteer", "dateline", "context", "lookup", "document", `HEADLINE_FULL_NAME`) and the
+    person's titles."""
 
     start: int
     end: int
@@ -357,13 +364,17 @@ def headline_tokens(doc: Doc) -> set[int]:
 
 def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Cut a person named in a headline to the longest part of it that running text names, with that label, or
-    drop it when running text names no part of it: a Title-Case headline shows no name boundaries.
+    drop it when running text names no part of it: a Title-Case headline shows no name boundaries. A surname cut
+    from a two-word name is marked as named in full (`HEADLINE_FULL_NAME`): stories often do so only in the headline.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Crooked Hillary Clinton Rips Trump Over Taxes\\nHillary Clinton spoke with Trump")
     >>> describe(doc, trim_headline_names(doc, [Mention(0, 4, "PERSON"), Mention(8, 10, "PERSON"),
     ...                                         Mention(12, 13, "ORG")]))
     ['Hillary Clinton PERSON', 'Hillary Clinton PERSON', 'Trump ORG']
+    >>> doc = spacy.blank("en")("Hillary Clinton Goes After Trump\\nClinton said")
+    >>> [mention.source for mention in trim_headline_names(doc, [Mention(0, 2, "PERSON"), Mention(6, 7, "PERSON")])]
+    ['headline full name', 'model']
     >>> doc = spacy.blank("en")("Will Twitter Be Next In Line?\\nNo one knows")
     >>> describe(doc, trim_headline_names(doc, [Mention(0, 4, "PERSON")]))
     []
@@ -386,7 +397,12 @@ def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             return None
         _, start, end = max(parts, key=lambda part: (part[0], -part[1]))
         words = tuple(keys[start:end])
-        return replace(mention, start=mention.start + start, end=mention.start + end, label=running_labels[words])
+        if (start, end) == (1, 2) and len(keys) == 2 and not _is_title_word(keys[0]):
+            source = HEADLINE_FULL_NAME  # the surname, with a first name that may be a headline verb ("Derelict")
+        else:
+            source = mention.source
+        return replace(mention, start=mention.start + start, end=mention.start + end, label=running_labels[words],
+                       source=source)
 
     trimmed = []
     for mention in mentions:
@@ -863,22 +879,28 @@ def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 def drop_unsupported_single_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Drop a one-word "person" the article never names in full nor gives a title or honorific: news copy
-    names people in full at first mention, and such words are mostly clubs, products or common words the
-    model misread. Precision of people matters more than recall here: quotes are attributed to them.
+    """Drop a one-word "person" the article never names in full (a headline counts) nor writes after a title,
+    honorific or family noun ("his wife, Laura"): news copy names people in full at first mention, and such
+    words are mostly clubs, products or common words the model misread. Precision of people matters more than
+    recall here: quotes are attributed to them.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("Lotte beat Hyundai , said Mr Kim")
+    >>> doc = spacy.blank("en")("Lotte beat Hyundai , said Mr Kim and his wife , Laura")
     >>> describe(doc, drop_unsupported_single_names(doc, [Mention(0, 1, "PERSON"), Mention(2, 3, "ORG"),
-    ...                                                   Mention(6, 7, "PERSON")]))
-    ['Hyundai ORG', 'Kim PERSON']
+    ...                                                   Mention(6, 7, "PERSON"), Mention(11, 12, "PERSON")]))
+    ['Hyundai ORG', 'Kim PERSON', 'Laura PERSON']
     """
-    person_cues = title_words()["head"] | title_words()["honorific"]
+    person_cues = title_words()["head"] | title_words()["honorific"] | KIN_NOUNS
+
+    def cue_before(mention: Mention) -> bool:
+        previous = doc[mention.start - 1].lower_ if mention.start > 0 else ""
+        before_comma = doc[mention.start - 2].lower_ if mention.start > 1 and previous == "," else ""
+        return previous in person_cues or before_comma in KIN_NOUNS
+
     supported = set()
     for mention in mentions:
         if mention.label == "PERSON":
-            after_cue = mention.start > 0 and doc[mention.start - 1].lower_ in person_cues
-            if mention.end - mention.start > 1 or mention.titles or after_cue:
+            if mention.end - mention.start > 1 or mention.titles or cue_before(mention) or mention.source == HEADLINE_FULL_NAME:
                 supported |= {_key(doc, mention), *_key(doc, mention).split()}
     return [mention for mention in mentions if mention.label != "PERSON" or _key(doc, mention) in supported]
 

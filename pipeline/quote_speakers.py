@@ -329,6 +329,8 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
     - among the holders of a fitting title, the one in focus, the one just before, or, for a role written
       before anyone is named, the one the story names first ("Lawmaker urges... Rep. Adam Schiff");
     - the one holder;
+    - for a definite role no one holds, as subject of a main clause, the one person named just before it in
+      any way ("why did it take so long for Clinton to use it? The former secretary of state...");
     - for a role no one holds, the person the next sentence introduces ("Connecticut's tax commissioner
       says... Kevin Sullivan says")."""
     role = role_words(mention_tokens(subject))
@@ -343,6 +345,10 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
             return person
     if len(holders) == 1:
         return holders[0]
+    if not holders and discourse is not None and is_definite_role(subject) and subject.head.dep_ == "ROOT":
+        around = discourse.named_around(subject)
+        if len(around) == 1 and may_hold(around[0], role) and not owns(possessor(subject), around[0], index):
+            return around[0]
     named_next = discourse.named_next(subject.i) if discourse is not None and not holders and is_own_role(subject) else None
     return named_next if named_next is not None and may_hold(named_next, role) else None
 
@@ -415,10 +421,13 @@ class SalienceFocus:
         self._people: list[Entity] = []
         self._subjects: list[Token] = []
         self._mentioned: list[tuple[int, Entity]] = []  # people named, even as owners, for a pronoun with no subject before it
+        self._named: list[tuple[int, Entity]] = []  # every word naming a person, outside quotes and reported content
         for token in doc:
             named = index.at(token)
             if named is not None and named.type == EntityType.person and (token.dep_ not in NOUN_PHRASE_DEPS or token.dep_ == "poss"):
                 self._mentioned.append((token.i, named))
+            if named is not None and named.type == EntityType.person and not is_excluded(token):
+                self._named.append((token.i, named))
             if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
                 person = self.speaker(token)
                 if person is not None and person.type == EntityType.person:
@@ -479,15 +488,25 @@ class SalienceFocus:
                 return None if governs else self._people[at]
         return None
 
+    def named_around(self, subject: Token) -> list[Entity]:
+        """The people named in any way (as subject, object, owner or modifier) from the start of the sentence of
+        the writer's own before this subject's up to it; no one when that stretch already calls someone by the
+        subject's role word, who may be a person the article never names ("...the prince's involvement... In
+        December, the prince called")."""
+        start = self.previous_statement_start(subject.i)
+        if any(token.lower_ == subject.lower_ for token in self.doc[start:subject.i]):
+            return []
+        first, end = (bisect_left(self._named, i, key=lambda pair: pair[0]) for i in (start, subject.i))
+        return list({person.id: person for _, person in self._named[first:end]}.values())
+
     def named_next(self, token_index: int) -> Entity | None:
         """The person first named as the subject of the main clause of the next sentence of the writer's own: a
         lede writes a role and the next paragraph names who holds it ("Connecticut's tax commissioner says...
-        Kevin Sullivan says he instructed staff"). A sentence whose subject is the same role again, as a
-        headline's is in the lede, is passed over."""
-        role = self.doc[token_index].lower_
+        Kevin Sullivan says he instructed staff"). A sentence whose subject is a role again, as a headline's is
+        in the lede ("Former White House Doctor Says... the candidate's former doctor maintains"), is passed over."""
         for sentence in range(self._sentence_of(token_index) + 1, len(self._sentence_starts)):
             subject = self._main_subject[sentence]
-            if subject is None or (subject.lower_ == role and self.index.at(subject) is None):
+            if subject is None or (subject.lower_ in title_words()["head"] and self.index.at(subject) is None):
                 continue
             person = self.index.at(subject)
             if person is None or person.type != EntityType.person:

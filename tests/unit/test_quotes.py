@@ -236,10 +236,28 @@ def test_headline_role_reaches_the_holder_the_story_names_first(nlp):
      "Kevin Sullivan says he instructed staff Monday to check the records.", "Connecticut’s tax commissioner", "Kevin Sullivan"),
     ("Former DNC chairman calls for a contingency plan.\n\nA former DNC chairman says leaders should act now.\n\n"
      "Don Fowler said he expects Clinton to recover.", "Former DNC chairman", "Don Fowler"),
+    ("Clinton Hid Past Health Problems From Voters, Former White House Doctor Says.\n\n"
+     "Secrecy is nothing new when it comes to her health, the candidate’s former doctor maintains.\n\n"
+     "Dr. Connie Mariano said the treatment was kept quiet.", "Former White House Doctor", "Connie Mariano"),
 ])
 def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp, text, role, name):
     quote = next(q for q in extract_quotes(nlp(text), [person(text, name)]) if q.speaker.mention.text == role)
     assert quote.speaker.name == name
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The question is why it took so long for Ava Berg to use it.\n\nThe former governor said she had waited.",
+     "Ava Berg"),
+    ("At least that is what the Berg campaign hopes.\n\nThe Democratic nominee said the plan would work.", "Ava Berg"),
+    # Two people named before: either may be the governor.
+    ("The talks between Ava Berg and Ivo Novak ended on Monday.\n\nThe governor said the talks went well.", None),
+    # The stretch before already calls someone the prince, whom the article does not name as a person.
+    ("The prince’s stake in Berg’s hotels was documented.\n\nIn December, the prince said Berg should quit.", None),
+])
+def test_role_no_one_holds_is_the_one_person_named_just_before(nlp, text, expected):
+    entities = [person(text, "Ava Berg"), person(text, "Ivo Novak")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention.text.lower().startswith("the"))
+    assert quote.speaker.name == expected
 
 
 @pytest.mark.parametrize("titles, expected", [
