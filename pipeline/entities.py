@@ -63,6 +63,8 @@ EVIDENCE_SOURCES = {"gazetteer", "dateline", "context"}
 KIN_NOUNS = frozenset({"wife", "husband", "son", "daughter", "brother", "sister", "mother", "father", "widow",
                        "widower", "fiancée", "fiancé", "girlfriend", "boyfriend", "grandson", "granddaughter",
                        "nephew", "niece", "cousin", "uncle", "aunt", "stepson", "stepdaughter"})
+# Verbs of saying, right before or after a one-word name, that show a person: "Richards said", "said Melanie".
+SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "added", "adds", "asked", "asks", "wrote", "writes"})
 # The source of a surname that only a headline names in full ("Hillary Clinton Goes After …"; `trim_headline_names`).
 HEADLINE_FULL_NAME = "headline full name"
 # Words after which a one-word name is a place, not a person ("in Tavildara").
@@ -879,16 +881,16 @@ def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 def drop_unsupported_single_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Drop a one-word "person" the article never names in full (a headline counts) nor writes after a title,
-    honorific or family noun ("his wife, Laura"): news copy names people in full at first mention, and such
-    words are mostly clubs, products or common words the model misread. Precision of people matters more than
-    recall here: quotes are attributed to them.
+    """Drop a one-word "person" the article never names in full (a headline counts), nor writes after a title,
+    honorific or family noun ("his wife, Laura"), nor has speak ("Melanie said"): news copy names people in
+    full at first mention, and such words are mostly clubs, products or common words the model misread.
+    Precision of people matters more than recall here: quotes are attributed to them.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("Lotte beat Hyundai , said Mr Kim and his wife , Laura")
+    >>> doc = spacy.blank("en")("Lotte beat Hyundai , said Mr Kim and his wife , Laura . Melanie said no")
     >>> describe(doc, drop_unsupported_single_names(doc, [Mention(0, 1, "PERSON"), Mention(2, 3, "ORG"),
-    ...                                                   Mention(6, 7, "PERSON"), Mention(11, 12, "PERSON")]))
-    ['Hyundai ORG', 'Kim PERSON', 'Laura PERSON']
+    ...     Mention(6, 7, "PERSON"), Mention(11, 12, "PERSON"), Mention(13, 14, "PERSON")]))
+    ['Hyundai ORG', 'Kim PERSON', 'Laura PERSON', 'Melanie PERSON']
     """
     person_cues = title_words()["head"] | title_words()["honorific"] | KIN_NOUNS
 
@@ -897,10 +899,16 @@ def drop_unsupported_single_names(doc: Doc, mentions: list[Mention]) -> list[Men
         before_comma = doc[mention.start - 2].lower_ if mention.start > 1 and previous == "," else ""
         return previous in person_cues or before_comma in KIN_NOUNS
 
+    def speaks(mention: Mention) -> bool:
+        previous = doc[mention.start - 1].lower_ if mention.start > 0 else ""
+        following = doc[mention.end].lower_ if mention.end < len(doc) else ""
+        return previous in SPEECH_VERBS or following in SPEECH_VERBS
+
     supported = set()
     for mention in mentions:
         if mention.label == "PERSON":
-            if mention.end - mention.start > 1 or mention.titles or cue_before(mention) or mention.source == HEADLINE_FULL_NAME:
+            if (mention.end - mention.start > 1 or mention.titles or cue_before(mention) or speaks(mention)
+                    or mention.source == HEADLINE_FULL_NAME):
                 supported |= {_key(doc, mention), *_key(doc, mention).split()}
     return [mention for mention in mentions if mention.label != "PERSON" or _key(doc, mention) in supported]
 
