@@ -489,15 +489,17 @@ class SalienceFocus:
         return None
 
     def named_around(self, subject: Token) -> list[Entity]:
-        """The people named in any way (as subject, object, owner or modifier) from the start of the sentence of
-        the writer's own before this subject's up to it; no one when that stretch already calls someone by the
-        subject's role word, who may be a person the article never names ("...the prince's involvement... In
-        December, the prince called")."""
+        """The people named in any way (as subject, object, owner or modifier), or subjects as a pronoun, from
+        the start of the sentence of the writer's own before this subject's up to it; no one when that stretch
+        already calls someone by the subject's role word, who may be a person the article never names ("...the
+        prince's involvement... In December, the prince called")."""
         start = self.previous_statement_start(subject.i)
         if any(token.lower_ == subject.lower_ for token in self.doc[start:subject.i]):
             return []
         first, end = (bisect_left(self._named, i, key=lambda pair: pair[0]) for i in (start, subject.i))
-        return list({person.id: person for _, person in self._named[first:end]}.values())
+        named = [person for _, person in self._named[first:end]]
+        first, end = (bisect_left(self._positions, i) for i in (start, subject.i))
+        return list({person.id: person for person in named + self._people[first:end]}.values())
 
     def named_next(self, token_index: int) -> Entity | None:
         """The person first named as the subject of the main clause of the next sentence of the writer's own: a

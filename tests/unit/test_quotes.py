@@ -251,6 +251,9 @@ def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp, text,
     ("At least that is what the Berg campaign hopes.\n\nThe Democratic nominee said the plan would work.", "Ava Berg"),
     # Two people named before: either may be the governor.
     ("The talks between Ava Berg and Ivo Novak ended on Monday.\n\nThe governor said the talks went well.", None),
+    # Only Berg is named before, but "he" there is Novak.
+    ("Ivo Novak won in Ohio.\n\nBerg's aides were angry after he won by a wide margin.\n\n"
+     "The Vermont senator said the race is not over.", None),
     # The stretch before already calls someone the prince, whom the article does not name as a person.
     ("The prince’s stake in Berg’s hotels was documented.\n\nIn December, the prince said Berg should quit.", None),
 ])
