@@ -24,6 +24,15 @@ from pipeline.models import Entity, EntityType
 MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
+# Subjects of one gender that an article often leaves unnamed: "a 29-year-old woman", "the man", "my father",
+# "his ex-wife". A later "she" is about such a subject, not about someone named before it. Other descriptions
+# ("the businessman", "the first lady") are mostly of people the article names.
+UNNAMED_PEOPLE = {"woman": "female", "man": "male"}
+KIN_GENDERS = {
+    **dict.fromkeys(["wife", "mother", "daughter", "sister", "widow", "girlfriend", "grandmother"], "female"),
+    **dict.fromkeys(["husband", "father", "son", "brother", "widower", "boyfriend", "grandfather"], "male"),
+}
+POSSESSIVE_PRONOUNS = frozenset({"my", "his", "her", "our", "their"})
 # An honorific says outright what pronoun votes only suggest (a pronoun may refer to someone named farther back).
 HONORIFIC_WEIGHT = 10
 HONORIFICS = {"mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female", "ms.": "female", "ms": "female", "miss": "female"}
@@ -353,6 +362,18 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
     return named_next if named_next is not None and may_hold(named_next, role) else None
 
 
+def unnamed_gender(subject: Token) -> str | None:
+    """The gender of a subject that names no one: "female" for "the woman" or "his ex-wife", "male" for "my
+    father"; None for anything else, and for a relative of the owner's gender ("her daughter... she" may still
+    be the mother)."""
+    owner = possessor(subject)
+    if owner is not None and owner.lower_ in POSSESSIVE_PRONOUNS:
+        ex = subject.lower_ == "ex" and subject.i + 2 < len(subject.doc) and subject.nbor(1).text == "-"
+        gender = KIN_GENDERS.get(subject.nbor(2).lower_ if ex else subject.lower_)  # "ex-wife" is three words
+        return gender if gender != pronoun_gender(owner) else None
+    return UNNAMED_PEOPLE.get(subject.lower_)
+
+
 def pronoun_gender(token: Token) -> str | None:
     """'male' for he/him, 'female' for she/her, else None."""
     return "male" if token.lower_ in MALE_PRONOUNS else "female" if token.lower_ in FEMALE_PRONOUNS else None
@@ -422,6 +443,7 @@ class SalienceFocus:
         self._subjects: list[Token] = []
         self._mentioned: list[tuple[int, Entity]] = []  # people named, even as owners, for a pronoun with no subject before it
         self._named: list[tuple[int, Entity]] = []  # every word naming a person, outside quotes and reported content
+        self._unnamed: list[tuple[int, str]] = []  # subjects of one gender the article leaves unnamed ("the woman")
         for token in doc:
             named = index.at(token)
             if named is not None and named.type == EntityType.person and (token.dep_ not in NOUN_PHRASE_DEPS or token.dep_ == "poss"):
@@ -434,6 +456,8 @@ class SalienceFocus:
                     self._positions.append(token.i)
                     self._people.append(person)
                     self._subjects.append(token)
+                elif person is None and (gender := unnamed_gender(token)) is not None:
+                    self._unnamed.append((token.i, gender))
 
     def agrees(self, person: Entity, gender: str | None) -> bool:
         return gender is None or self.genders.get(person.id, gender) == gender
@@ -441,11 +465,13 @@ class SalienceFocus:
     def before(self, token_index: int, gender: str | None = None) -> Entity | None:
         """The person in focus before a word who agrees with `gender`; before any person was a subject, the
         last person named, even as an owner, in this sentence or the one before ("If the candidate is Donald
-        Trump, the answer is no. He refuses"; "Clinton's slogan is new. Now she says")."""
+        Trump, the answer is no. He refuses"; "Clinton's slogan is new. Now she says"). No one when a subject
+        of that gender the article leaves unnamed came since (`unnamed_gender`)."""
         at = bisect_left(self._positions, token_index)
-        focused = next((person for person in reversed(self._people[:at]) if self.agrees(person, gender)), None)
-        if focused is not None:
-            return focused
+        for position, person in zip(reversed(self._positions[:at]), reversed(self._people[:at])):
+            if self.agrees(person, gender):
+                unnamed_since = any(position < i < token_index and unnamed == gender for i, unnamed in self._unnamed)
+                return None if unnamed_since else person  # "Trump spoke. My father died. He was sick": not Trump
         sentence = self._sentence_of(token_index)
         previous_start = self._sentence_starts[max(sentence - 1, 0)]
         return next((person for i, person in reversed(self._mentioned)

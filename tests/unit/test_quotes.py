@@ -355,6 +355,18 @@ def test_unknown_speaker_is_null_not_guessed(nlp):
     assert quote.speaker.name is None and quote.speaker.entity is None and quote.speaker.mention.text == "a source"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Ivo Novak spoke on Monday.\n\nMy father died of cancer years ago. “I miss him every day,” he said.", None),
+    ("Ivo Novak visited the town.\n\nA 29-year-old woman was fined in July. “We will not stop,” she said.", None),
+    # A daughter of the person in focus leaves "she" to her mother.
+    ("Ava Berg loves the school.\n\nHer daughter likes to sing. “We need the money,” she said.", "Ava Berg"),
+])
+def test_pronoun_after_an_unnamed_person_of_its_gender_is_null(nlp, text, expected):
+    entities = [person(text, "Ivo Novak"), person(text, "Ava Berg")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == expected
+
+
 def test_scare_quotes_are_dropped_but_cued_partial_quotes_kept(nlp):
     text = "The so-called “experts” met on Monday. The mayor said the plan was “dead on arrival” and left."
     quotes = [q for q in extract_quotes(nlp(text), []) if q.kind != QuoteKind.indirect]
