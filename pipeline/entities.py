@@ -233,7 +233,7 @@ def _hyphen_joined(token: Token) -> bool:
 
 
 def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Strip quote marks, punctuation, possessives, honorifics, trailing lower-case words ("news agency")
+    """Strip spaces, quote marks, punctuation, possessives, honorifics, trailing lower-case words ("news agency")
     and an article that is not part of the name, and from a person's name the titles and nationality before it.
 
     A lower-case or sentence-initial "the" is not part of a name; "The" inside a sentence is ("told The
@@ -246,22 +246,22 @@ def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("said Interfax news agency")
     >>> describe(doc, trim_mentions(doc, [Mention(1, 4, "ORG")]))
     ['Interfax ORG']
-    >>> doc = spacy.blank("en")("Ban Ki-moon said")
-    >>> describe(doc, trim_mentions(doc, [Mention(0, 4, "PERSON")]))
-    ['Ban Ki-moon PERSON']
+    >>> doc = spacy.blank("en")("Ban Ki-moon said to \\xa0Ana Berg")
+    >>> describe(doc, trim_mentions(doc, [Mention(0, 4, "PERSON"), Mention(6, 9, "PERSON")]))
+    ['Ban Ki-moon PERSON', 'Ana Berg PERSON']
     """
     honorifics = title_words()["honorific"]
 
     def strippable_start(token: Token, label: str) -> bool:
         article = token.lower_ == "the" and (token.text == "the" or _opens_sentence(token))
         person_prefix = label == "PERSON" and (_is_title_word(token.text) or token.lower_ in demonyms())
-        return token.is_punct or token.is_quote or article or person_prefix or token.lower_ in honorifics
+        return token.is_punct or token.is_quote or token.is_space or article or person_prefix or token.lower_ in honorifics
 
     def strippable_end(token: Token) -> bool:
         lower_case_word = token.is_alpha and token.text[0].islower() and token.text not in name_particles()
         if lower_case_word and _hyphen_joined(token):
             return False  # "Ban Ki-moon"
-        return token.is_punct or token.is_quote or token.lower_ in POSSESSIVES or lower_case_word
+        return token.is_punct or token.is_quote or token.is_space or token.lower_ in POSSESSIVES or lower_case_word
 
     trimmed = []
     for mention in mentions:

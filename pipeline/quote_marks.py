@@ -44,19 +44,20 @@ class QuotedSpan:
 
 
 def mark_role(text: str, mark: re.Match) -> MarkRole:
-    """Whether a double mark opens or closes a quote, from its shape or its neighbours.
+    """Whether a double mark opens or closes a quote, from its shape or its neighbours. A closing shape that
+    starts a paragraph opens it: nothing before it could be quoted (reader comments often open with ”).
 
     >>> [mark_role(t, m).value for t in ('He said "no".', "''Yes,'' a'b") for m in DOUBLE_MARK.finditer(t)]
     ['opening', 'closing', 'opening', 'closing']
-    >>> [mark_role(t, DOUBLE_MARK.search(t)).value for t in ("“Yes", 'a"b')]
-    ['opening', 'either']
+    >>> [mark_role(t, DOUBLE_MARK.search(t)).value for t in ("“Yes", 'a"b', "”He is proud.” ― Ana Cruz")]
+    ['opening', 'either', 'opening']
     """
+    before = text[mark.start() - 1] if mark.start() > 0 else "\n"
+    after = text[mark.end()] if mark.end() < len(text) else " "
     if mark.group() in OPENING_MARKS:
         return MarkRole.opening
     if mark.group() in CLOSING_MARKS:
-        return MarkRole.closing
-    before = text[mark.start() - 1] if mark.start() > 0 else " "
-    after = text[mark.end()] if mark.end() < len(text) else " "
+        return MarkRole.opening if before == "\n" and not after.isspace() else MarkRole.closing
     if (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
         return MarkRole.opening
     if not before.isspace() and (after.isspace() or after in _CLOSES_BEFORE):

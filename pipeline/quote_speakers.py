@@ -247,12 +247,18 @@ def head_last(role: str) -> list[str]:
     return [*words[:of - 1], *(w for w in words[of + 1:] if w != "the"), words[of - 1]]
 
 
+def _marks(token: Token) -> bool:
+    """A quote mark or long dash the parser hung on a name: "”―" before a signature ("”― Carla Sanchez")."""
+    return any(character in "“”„«»\"―—–" for character in token.text)
+
+
 def mention_tokens(subject: Token) -> list[Token]:
     """The speaker as written: the noun phrase up to the subject's head ("Economist Mark Toth", "The 43-year-old
     former congressman"), not the apposition after it, nor a phrase the parser hung on it such as "Of Carson,
     Levine"."""
     doc, start = subject.doc, subject.i
-    while start > subject.left_edge.i and (doc[start - 1].dep_ in NOUN_PHRASE_DEPS or doc[start - 1].text == "-"):
+    while start > subject.left_edge.i and ((doc[start - 1].dep_ in NOUN_PHRASE_DEPS and not _marks(doc[start - 1]))
+                                           or (doc[start - 1].text == "-" and not doc[start - 1].whitespace_)):
         start -= 1
     return list(doc[start: subject.i + 1])
 

