@@ -91,11 +91,14 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
     """Every quoted stretch of `text`, pairing its double marks paragraph by paragraph.
 
     Mixed marks pair (`“...\"`); an opening mark that is never closed is dropped without losing the
-    quotes around it; a stray closing mark is ignored; nested single quotes stay inside.
+    quotes around it; a stray closing mark is ignored; nested quotes stay inside, single or double.
 
     >>> text = '“A ‘b’ c,” he said. Its “d\" and “lost e “f”.'
     >>> [text[q.start:q.end] for q in pair_quote_marks(text)]
     ['A ‘b’ c,', 'd', 'f']
+    >>> nested = '“I would rather live in what he calls “hell” than see him win,” she said.'
+    >>> [nested[q.start:q.end] for q in pair_quote_marks(nested)]
+    ['I would rather live in what he calls “hell” than see him win,']
     >>> archive = "''It isn't over,'' she said."
     >>> [archive[q.start:q.end] for q in pair_quote_marks(archive)]
     ["It isn't over,"]
@@ -117,18 +120,28 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
         elif carried:
             spans.pop()  # never reopened: the opening mark was unmatched
         carried = False
-        for mark in marks:
-            role = mark_role(text, mark)
+        roles = [mark_role(text, mark) for mark in marks]
+        depth = 0  # quotes open inside the one that `opening` opened, plus that one
+        for number, (mark, role) in enumerate(zip(marks, roles)):
             if opening is None:
                 if role != MarkRole.closing:
-                    opening = mark
+                    opening, depth = mark, 1
             elif role == MarkRole.opening:
-                continues = False  # the earlier opening mark was never closed
-                opening = mark
+                later = roles[number + 1:]
+                unpaired_closers = sum(role != MarkRole.opening for role in later) - later.count(MarkRole.opening)
+                if unpaired_closers > depth and opening.group() in OPENING_MARKS:
+                    # Enough marks follow to close both: a quote inside the quote (“…he calls “hell” …”). A
+                    # straight mark around a curly quote is a scraped block quote, whose inner quote is the one.
+                    depth += 1
+                else:
+                    continues = False  # the earlier opening mark was never closed
+                    opening, depth = mark, 1
             else:
-                span = _trimmed(text, opening, mark.start(), mark.end(), continues)
-                spans.extend([span] if span else [])
-                opening, continues = None, False
+                depth -= 1
+                if depth == 0:
+                    span = _trimmed(text, opening, mark.start(), mark.end(), continues)
+                    spans.extend([span] if span else [])
+                    opening, continues = None, False
         if opening is not None:
             span = _trimmed(text, opening, para_end, None, continues)
             if span:
