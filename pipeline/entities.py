@@ -255,7 +255,8 @@ def trim_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     def strippable_start(token: Token, label: str) -> bool:
         article = token.lower_ == "the" and (token.text == "the" or _opens_sentence(token))
         person_prefix = label == "PERSON" and (_is_title_word(token.text) or token.lower_ in demonyms())
-        return token.is_punct or token.is_quote or token.is_space or article or person_prefix or token.lower_ in honorifics
+        punctuation = token.is_punct or token.is_quote or token.is_space
+        return punctuation or article or person_prefix or token.lower_ in honorifics
 
     def strippable_end(token: Token) -> bool:
         lower_case_word = token.is_alpha and token.text[0].islower() and token.text not in name_particles()

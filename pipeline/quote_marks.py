@@ -128,8 +128,9 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
                     opening, depth = mark, 1
             elif role == MarkRole.opening:
                 later = roles[number + 1:]
-                unpaired_closers = sum(role != MarkRole.opening for role in later) - later.count(MarkRole.opening)
-                if unpaired_closers > depth and opening.group() in OPENING_MARKS:
+                openers = later.count(MarkRole.opening)
+                closers = len(later) - openers  # closing marks and straight ones, which close when a quote is open
+                if closers - openers > depth and opening.group() in OPENING_MARKS:
                     # Enough marks follow to close both: a quote inside the quote (“…he calls “hell” …”). A
                     # straight mark around a curly quote is a scraped block quote, whose inner quote is the one.
                     depth += 1

@@ -452,9 +452,10 @@ class SalienceFocus:
         self._unnamed: list[tuple[int, str]] = []  # subjects of one gender the article leaves unnamed ("the woman")
         for token in doc:
             named = index.at(token)
-            if named is not None and named.type == EntityType.person and (token.dep_ not in NOUN_PHRASE_DEPS or token.dep_ == "poss"):
+            names_person = named is not None and named.type == EntityType.person
+            if names_person and (token.dep_ not in NOUN_PHRASE_DEPS or token.dep_ == "poss"):
                 self._mentioned.append((token.i, named))
-            if named is not None and named.type == EntityType.person and not is_excluded(token):
+            if names_person and not is_excluded(token):
                 self._named.append((token.i, named))
             if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
                 person = self.speaker(token)

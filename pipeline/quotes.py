@@ -46,8 +46,8 @@ RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label 
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
 # A source signed after a quote, to the end of its line, as pull quotes and reader comments are: “…” ― Ana Cruz.
 # (Spaces there may be no-break spaces; `[^\S\n]` is any space but a line break.)
-DASH_SOURCE = re.compile(r"[^\S\n]*([―—–-])[^\S\n]*([A-Z][\w.’'-]*(?:[^\S\n][A-Z][\w.’'-]*){0,4})(?:[^\S\n]|\.)*$",
-                         re.MULTILINE)
+DASH_SOURCE = re.compile(
+    r"[^\S\n]*([―—–-])[^\S\n]*([A-Z][\w.’'-]*(?:[^\S\n][A-Z][\w.’'-]*){0,4})(?:[^\S\n]|\.)*$", re.MULTILINE)
 # Words starting the clause a cue noun reports: "the claim that X", "plans to X", "the question whether X".
 COMPLEMENT_MARKERS = frozenset({"that", "to", "whether", "if"})
 # Dependency labels of nouns: without a tagger they tell "the show" from "polls show".
