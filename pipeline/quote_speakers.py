@@ -360,7 +360,11 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
             return person
     if len(holders) == 1:
         return holders[0]
-    if not holders and discourse is not None and is_definite_role(subject) and subject.head.dep_ == "ROOT":
+    # Not when the clause names someone between the role and its verb: the parser missed an apposition ("The
+    # editor I was talking to, Tim Grieve, interrupted").
+    named_in_clause = any(index.at(token) for token in subject.doc[subject.i + 1:subject.head.i])
+    if (not holders and discourse is not None and is_definite_role(subject) and subject.head.dep_ == "ROOT"
+            and not named_in_clause):
         around = discourse.named_around(subject)
         if len(around) == 1 and may_hold(around[0], role) and not owns(possessor(subject), around[0], index):
             return around[0]
