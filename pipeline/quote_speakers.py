@@ -16,7 +16,7 @@ from itertools import takewhile
 
 from spacy.tokens import Doc, Token
 
-from pipeline.entities import PARTY_WORDS, POSSESSIVES
+from pipeline.entities import NAME_SUFFIXES, PARTY_WORDS, POSSESSIVES
 from pipeline.entity_gazetteer import city_names, country_names, name_key, province_names, title_words
 from pipeline.models import Entity, EntityType
 
@@ -172,7 +172,8 @@ class EntityIndex:
         self.people = [e for e in entities if e.type == EntityType.person]
         self._by_surname: dict[str, list[Entity]] = {}
         for person in self.people:
-            self._by_surname.setdefault(person.name.split()[-1], []).append(person)
+            words = [word for word in person.name.split() if word not in NAME_SUFFIXES]  # "Harris" of "Harry Harris Jr."
+            self._by_surname.setdefault(words[-1] if words else person.name, []).append(person)
         self._first_named = {p.id: min(m.start for m in p.mentions) for p in self.people if p.mentions}
         self._owner: list[Entity | None] = [None] * text_length
         # People are written last so that they win where an organisation's mention overlaps a person's.
