@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 from pipeline.entities import NAME_SUFFIXES, PARTY_WORDS, POSSESSIVES
 from pipeline.entity_gazetteer import city_names, country_names, name_key, province_names, title_words
 from pipeline.models import Entity, EntityType
+from pipeline.quote_marks import CLOSING_MARKS, OPENING_MARKS
 
 # With the possessives: "his plan to boycott the debate" makes him the source of what he plans.
 MALE_PRONOUNS = frozenset({"he", "him", "his"})
@@ -250,7 +251,7 @@ def head_last(role: str) -> list[str]:
 
 def _marks(token: Token) -> bool:
     """A quote mark or long dash the parser hung on a name: "”―" before a signature ("”― Carla Sanchez")."""
-    return any(character in "“”„«»\"―—–" for character in token.text)
+    return any(character in f'{OPENING_MARKS}{CLOSING_MARKS}"―—–' for character in token.text)
 
 
 def mention_tokens(subject: Token) -> list[Token]:
@@ -363,9 +364,8 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
         return holders[0]
     # Not when the clause names someone between the role and its verb: the parser missed an apposition ("The
     # editor I was talking to, Tim Grieve, interrupted").
-    named_in_clause = any(index.at(token) for token in subject.doc[subject.i + 1:subject.head.i])
     if (not holders and discourse is not None and is_definite_role(subject) and subject.head.dep_ == "ROOT"
-            and not named_in_clause):
+            and not any(index.at(token) for token in subject.doc[subject.i + 1:subject.head.i])):
         around = discourse.named_around(subject)
         if len(around) == 1 and may_hold(around[0], role) and not owns(possessor(subject), around[0], index):
             return around[0]
