@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+from pipeline.cue_words import cue_verbs
 from pipeline.entity_gazetteer import (
     MIN_PERSON_CITY_POPULATION,
     all_title_words,
@@ -59,12 +60,9 @@ LABELS_WITHOUT_NUMBERS = {"PERSON", "GPE", "LOC", "NORP"}
 # Where a label comes from. Evidence beats the model's majority when the mentions of a name disagree. A word
 # found by lookup alone ("lookup") is no evidence: "Minnesota" may be the state or its team.
 EVIDENCE_SOURCES = {"gazetteer", "dateline", "context"}
-# Nouns for family members, after which a first name alone is a person: "his wife, Laura", "son Hunter".
-KIN_NOUNS = frozenset({"wife", "husband", "son", "daughter", "brother", "sister", "mother", "father", "widow",
-                       "widower", "fiancée", "fiancé", "girlfriend", "boyfriend", "grandson", "granddaughter",
-                       "nephew", "niece", "cousin", "uncle", "aunt", "stepson", "stepdaughter"})
-# Verbs of saying, right before or after a one-word name, that show a person: "Richards said", "said Melanie".
-SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "added", "adds", "asked", "asks", "wrote", "writes"})
+# Verbs of saying right before a one-word name, that show a person: "said Melanie". After the name, any verb of
+# speech of the quote stage's cues shows one: "Richards said", "Clinton talked about".
+SPEECH_VERBS_BEFORE = frozenset({"said", "says", "told", "tells", "added", "adds", "asked", "asks", "wrote", "writes"})
 # The source of a surname that only a headline names in full ("Hillary Clinton Goes After …"; `trim_headline_names`).
 HEADLINE_FULL_NAME = "headline full name"
 # Words after which a one-word name is a place, not a person ("in Tavildara").
@@ -883,29 +881,32 @@ def attach_titles(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 def drop_unsupported_single_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Drop a one-word "person" the article never names in full (a headline counts), nor writes after a title,
-    honorific or family noun ("his wife, Laura"), nor has speak ("Melanie said"): news copy names people in
-    full at first mention, and such words are mostly clubs, products or common words the model misread.
+    honorific or family noun ("his wife, Laura"), nor has speak ("Melanie said", "Clinton talked"): news copy
+    names people in full at first mention, and such words are mostly clubs, products or common words the model
+    misread.
     Precision of people matters more than recall here: quotes are attributed to them.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("Lotte beat Hyundai , said Mr Kim and his wife , Laura . Melanie said no . Aides said")
+    >>> doc = spacy.blank("en")("Lotte beat Hyundai , said Mr Kim and his wife , Laura . Melanie said no . Aides said . Clinton talked")
     >>> describe(doc, drop_unsupported_single_names(doc, [Mention(0, 1, "PERSON"), Mention(2, 3, "ORG"),
-    ...     Mention(6, 7, "PERSON"), Mention(11, 12, "PERSON"), Mention(13, 14, "PERSON"), Mention(17, 18, "PERSON")]))
-    ['Hyundai ORG', 'Kim PERSON', 'Laura PERSON', 'Melanie PERSON']
+    ...     Mention(6, 7, "PERSON"), Mention(11, 12, "PERSON"), Mention(13, 14, "PERSON"), Mention(17, 18, "PERSON"),
+    ...     Mention(20, 21, "PERSON")]))
+    ['Hyundai ORG', 'Kim PERSON', 'Laura PERSON', 'Melanie PERSON', 'Clinton PERSON']
     """
-    person_cues = title_words()["head"] | title_words()["honorific"] | KIN_NOUNS
+    person_cues = title_words()["head"] | title_words()["honorific"]  # family nouns are heads too
 
     def cue_before(mention: Mention) -> bool:
         previous = doc[mention.start - 1].lower_ if mention.start > 0 else ""
         before_comma = doc[mention.start - 2].lower_ if mention.start > 1 and previous == "," else ""
-        return previous in person_cues or before_comma in KIN_NOUNS
+        return previous in person_cues or before_comma in title_words()["kin"]
 
     def speaks(mention: Mention) -> bool:
         previous = doc[mention.start - 1].lower_ if mention.start > 0 else ""
         following = doc[mention.end].lower_ if mention.end < len(doc) else ""
         word = doc[mention.start].lower_
         role_noun = word in title_words()["head"] or word.removesuffix("s") in title_words()["head"]  # "Aides said"
-        return (previous in SPEECH_VERBS or following in SPEECH_VERBS) and not role_noun
+        following_cue = cue_verbs().get(following)
+        return (previous in SPEECH_VERBS_BEFORE or (following_cue is not None and following_cue.speech)) and not role_noun
 
     supported = set()
     for mention in mentions:

@@ -145,6 +145,8 @@ def role_match(title: str, role: str) -> int:
     (3, 0)
     >>> role_match("republican", "gop nominee"), role_match("republican", "democratic nominee"), role_match("lawmaker", "rep.")
     (1, 0, 0)
+    >>> role_match("wife", "ex wife")  # the ex-wife is not the wife
+    0
     """
     title_words_, role_words_ = (tuple(ROLE_SYNONYMS.get(w, w) for w in head_last(text) if w not in POSSESSIVES)
                                  for text in (title, role))
@@ -223,11 +225,25 @@ class EntityIndex:
 def may_hold(person: Entity, role: str) -> bool:
     """Whether nothing the article says rules out that `person` holds `role`: no titles, or one that fits. A
     role a party gives may be held beside a public office ("Ohio Gov. John Kasich" is "the candidate"), but
-    not beside any other title ("campaign manager") nor one of another party."""
-    if not person.titles or any(role_match(title, role) for title in person.titles):
+    not beside any other title ("campaign manager") nor one of another party; so may an occupation ("the
+    businessman" may be "Republican nominee Donald Trump"). Family titles rule out nothing: a husband may be
+    president."""
+    words = title_words()
+    titles = [title for title in person.titles if head_noun(title) not in words["kin"]]
+    if not titles or any(role_match(title, role) for title in titles):
         return True
-    return head_noun(role) in PARTY_ROLES and all(
-        head_noun(title) in PUBLIC_OFFICES and not conflicts(title, role) for title in person.titles)
+    return head_noun(role) in PARTY_ROLES | words["occupation"] and all(
+        head_noun(title) in PUBLIC_OFFICES | PARTY_ROLES | PARTY_WORDS.keys() and not conflicts(title, role)
+        for title in titles)
+
+
+def role_gender(role: str) -> str | None:
+    """The gender a role's head noun says: 'male' for "businessman" or "his father", 'female' for "the
+    spokeswoman", else None."""
+    head = head_noun(role)
+    if head in KIN_GENDERS:
+        return KIN_GENDERS[head]
+    return "female" if head.endswith("woman") else "male" if head.endswith("man") else None
 
 
 def head_noun(role: str) -> str:
@@ -254,15 +270,27 @@ def _marks(token: Token) -> bool:
     return any(character in f'{OPENING_MARKS}{CLOSING_MARKS}"―—–' for character in token.text)
 
 
+def hyphenated(token: Token) -> tuple[Token, Token]:
+    """The first and last words of the hyphenated compound a word belongs to, which the parser may split into
+    several subjects: "ex" and "wife" for any word of "ex-wife"; the word itself twice outside one."""
+    doc, first, last = token.doc, token, token
+    while first.i >= 2 and doc[first.i - 1].text == "-" and not doc[first.i - 2].whitespace_ and not doc[first.i - 1].whitespace_:
+        first = doc[first.i - 2]
+    while last.i + 2 < len(doc) and doc[last.i + 1].text == "-" and not last.whitespace_ and not doc[last.i + 1].whitespace_:
+        last = doc[last.i + 2]
+    return first, last
+
+
 def mention_tokens(subject: Token) -> list[Token]:
     """The speaker as written: the noun phrase up to the subject's head ("Economist Mark Toth", "The 43-year-old
     former congressman"), not the apposition after it, nor a phrase the parser hung on it such as "Of Carson,
-    Levine"."""
-    doc, start = subject.doc, subject.i
-    while start > subject.left_edge.i and ((doc[start - 1].dep_ in NOUN_PHRASE_DEPS and not _marks(doc[start - 1]))
-                                           or (doc[start - 1].text == "-" and not doc[start - 1].whitespace_)):
+    Levine"; all of a hyphenated word the parser split into subjects ("His ex-wife")."""
+    doc, (first, last) = subject.doc, hyphenated(subject)
+    start, left_edge = first.i, min(subject.left_edge.i, first.left_edge.i)
+    while start > left_edge and ((doc[start - 1].dep_ in NOUN_PHRASE_DEPS and not _marks(doc[start - 1]))
+                                 or (doc[start - 1].text == "-" and not doc[start - 1].whitespace_)):
         start -= 1
-    return list(doc[start: subject.i + 1])
+    return list(doc[start: last.i + 1])
 
 
 def apposed(token: Token) -> list[Token]:
@@ -277,6 +305,19 @@ def titled_name(subject: Token) -> list[Token]:
     if any(c.dep_ in {"det", "poss"} for c in subject.children) or subject.lower_ not in title_words()["head"]:
         return []
     return [c for c in subject.children if c.dep_ == "conj" and c.text[:1].isupper()]
+
+
+def set_off_name(subject: Token, index: EntityIndex) -> Entity | None:
+    """The person named alone between commas after a subject and before its verb, an apposition the parser hung
+    elsewhere: "His former business partner at Lenox, Lawrence B. Cummings, called him"."""
+    commas = [t.i for t in subject.doc[subject.i + 1:subject.head.i] if t.text == ","]
+    if len(commas) < 2 or commas[1] == commas[0] + 1:
+        return None
+    named = [index.at(t) for t in subject.doc[commas[0] + 1:commas[1]]]
+    person = named[0]
+    if person is None or person.type != EntityType.person or any(other is not person for other in named):
+        return None
+    return person
 
 
 def predicated_subject(noun: Token) -> Token | None:
@@ -298,8 +339,9 @@ def possessor(subject: Token) -> Token | None:
 
 def is_own_role(subject: Token) -> bool:
     """Whether a subject names one person by a role of their own: "the Indiana governor", not "the spokesman",
-    who speaks for someone else, nor "experts"."""
-    return subject.lower_ in title_words()["head"] and subject.lower_ not in RELATIONAL_ROLES
+    who speaks for someone else, nor "his wife", nor "experts"."""
+    words = title_words()
+    return subject.lower_ in words["head"] and subject.lower_ not in RELATIONAL_ROLES | words["kin"]
 
 
 def is_definite_role(subject: Token) -> bool:
@@ -329,7 +371,8 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, discourse:
         named = resolve(antecedent.head if antecedent.dep_ == "appos" else antecedent, index, focus)
         described = predicated_subject(antecedent)
         return named if named is not None or described is None else resolve(described, index, focus)
-    named = index.at(subject) or next((index.at(c) for c in [*apposed(subject), *titled_name(subject)] if index.at(c)), None)
+    named = (index.at(subject) or next((index.at(c) for c in [*apposed(subject), *titled_name(subject)] if index.at(c)), None)
+             or set_off_name(subject, index))
     if named:
         return named
     surnamed = index.surnamed(subject.text) if subject.text[:1].isupper() else []
@@ -350,11 +393,20 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
       any way ("why did it take so long for Clinton to use it? The former secretary of state...");
     - for a role no one holds, the person the next sentence introduces ("Connecticut's tax commissioner
       says... Kevin Sullivan says")."""
+    if any(word.dep_ == "cc" for word in subject.subtree if word.i < subject.i):
+        return None  # two people: "the Texas senator and business mogul each have"
+    first, last = hyphenated(subject)
     role = role_words(mention_tokens(subject))
+
+    def fits(person: Entity) -> bool:  # may hold the role, and is of its gender where the article shows one
+        return may_hold(person, role) and (discourse is None or discourse.agrees(person, role_gender(role)))
+
     holders = index.holders(role)
+    if last.lower_ in title_words()["kin"]:
+        holders = relatives_of(possessor(first), holders, index, discourse)
     just_before = discourse.just_before(subject.i) if discourse is not None else None
     shared = not index.holds_closely(holders, role) or (len(holders) > 1 and just_before is not None and bool(just_before.titles))
-    if (shared and just_before is not None and is_definite_role(subject) and may_hold(just_before, role)
+    if (shared and just_before is not None and is_definite_role(subject) and fits(just_before)
             and not owns(possessor(subject), just_before, index)):
         return just_before
     for person in (focus, just_before, index.first_named_after(subject.idx, holders)):
@@ -367,10 +419,26 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
     if (not holders and discourse is not None and is_definite_role(subject) and subject.head.dep_ == "ROOT"
             and not any(index.at(token) for token in subject.doc[subject.i + 1:subject.head.i])):
         around = discourse.named_around(subject)
-        if len(around) == 1 and may_hold(around[0], role) and not owns(possessor(subject), around[0], index):
+        if len(around) == 1 and fits(around[0]) and not owns(possessor(subject), around[0], index):
             return around[0]
     named_next = discourse.named_next(subject.i) if discourse is not None and not holders and is_own_role(subject) else None
-    return named_next if named_next is not None and may_hold(named_next, role) else None
+    return named_next if named_next is not None and fits(named_next) else None
+
+
+def relatives_of(owner: Token | None, holders: list[Entity], index: EntityIndex,
+                 discourse: SalienceFocus | None) -> list[Entity]:
+    """The holders of a family role who are the owner's relatives: who share the owner's surname or whose title
+    names the owner. "His father" in a story about Rubio is not "father Rafael Edward Cruz"; "Reagan's
+    daughter" is "Ronald Reagan's daughter, Patti Davis". None for an owner the article does not name."""
+    if owner is None:
+        return holders
+    gender = pronoun_gender(owner)
+    relative = (discourse.before(owner.i, gender) if gender and discourse is not None else None) if owner.lower_ in POSSESSIVE_PRONOUNS else index.at(owner)
+    if relative is None:
+        return []
+    surname = relative.name.split()[-1]
+    return [person for person in holders
+            if person.name.split()[-1] == surname or any(surname.lower() in title.split() for title in person.titles)]
 
 
 def unnamed_gender(subject: Token) -> str | None:
@@ -379,8 +447,7 @@ def unnamed_gender(subject: Token) -> str | None:
     be the mother)."""
     owner = possessor(subject)
     if owner is not None and owner.lower_ in POSSESSIVE_PRONOUNS:
-        ex = subject.lower_ == "ex" and subject.i + 2 < len(subject.doc) and subject.nbor(1).text == "-"
-        gender = KIN_GENDERS.get(subject.nbor(2).lower_ if ex else subject.lower_)  # "ex-wife" is three words
+        gender = KIN_GENDERS.get(hyphenated(subject)[1].lower_)
         return gender if gender != pronoun_gender(owner) else None
     return UNNAMED_PEOPLE.get(subject.lower_)
 
@@ -435,9 +502,14 @@ class SalienceFocus:
     """The person in focus at each point of the document: the last resolved person subject of a main clause,
     skipping people whose gender, as the article shows it, disagrees with the pronoun."""
 
-    def __init__(self, doc: Doc, index: EntityIndex, is_excluded: Callable[[Token], bool]):
+    def __init__(self, doc: Doc, index: EntityIndex, is_quoted: Callable[[Token], bool], is_reported: Callable[[Token], bool]):
         self.index = index
         self.doc = doc
+        self.is_quoted = is_quoted
+
+        def is_excluded(token: Token) -> bool:
+            return is_quoted(token) or is_reported(token)
+
         self.genders = article_genders(doc, index, is_excluded)
         # Per sentence: where it starts, whether it has a subject of the writer's own (outside quotes and reported
         # content), and which is its main clause's.
@@ -464,7 +536,12 @@ class SalienceFocus:
                 self._named.append((token.i, named))
             if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
                 person = self.speaker(token)
-                if person is not None and person.type == EntityType.person:
+                kin_gender = KIN_GENDERS.get(hyphenated(token)[1].lower_)
+                if person is not None and kin_gender is not None:
+                    self.genders.setdefault(person.id, kin_gender)  # "his late son" is male
+                # A relative takes the focus only from a main clause: "if his late son had planned to enlist... He
+                # mustered" is still the father.
+                if person is not None and person.type == EntityType.person and (kin_gender is None or token.head.dep_ == "ROOT"):
                     self._positions.append(token.i)
                     self._people.append(person)
                     self._subjects.append(token)
@@ -477,13 +554,19 @@ class SalienceFocus:
     def before(self, token_index: int, gender: str | None = None) -> Entity | None:
         """The person in focus before a word who agrees with `gender`; before any person was a subject, the
         last person named, even as an owner, in this sentence or the one before ("If the candidate is Donald
-        Trump, the answer is no. He refuses"; "Clinton's slogan is new. Now she says"). No one when a subject
-        of that gender the article leaves unnamed came since (`unnamed_gender`)."""
+        Trump, the answer is no. He refuses"; "Clinton's slogan is new. Now she says"). When a subject of that
+        gender the article leaves unnamed came since (`unnamed_gender`), the person named as a subject after it
+        outside quotes, even in reported content, or else no one: "Trump spoke. My father died. He was sick" is not Trump, "her
+        husband was unarmed. Police said officers saw Scott get out. He refused" is Scott."""
         at = bisect_left(self._positions, token_index)
         for position, person in zip(reversed(self._positions[:at]), reversed(self._people[:at])):
             if self.agrees(person, gender):
-                unnamed_since = any(position < i < token_index and unnamed == gender for i, unnamed in self._unnamed)
-                return None if unnamed_since else person  # "Trump spoke. My father died. He was sick": not Trump
+                unnamed_since = [i for i, unnamed in self._unnamed if position < i < token_index and unnamed == gender]
+                if not unnamed_since:
+                    return person
+                return next((named for i, named in reversed(self._mentioned) if unnamed_since[-1] < i < token_index
+                             and self.doc[i].dep_ in SUBJECT_DEPS and not self.is_quoted(self.doc[i])
+                             and self.agrees(named, gender)), None)
         sentence = self._sentence_of(token_index)
         previous_start = self._sentence_starts[max(sentence - 1, 0)]
         return next((person for i, person in reversed(self._mentioned)
@@ -508,9 +591,13 @@ class SalienceFocus:
 
     def just_before(self, token_index: int) -> Entity | None:
         """The person who was the subject of a clause earlier in this sentence, or else of the main clause of the
-        sentence before; no one when that clause governs this word: "As Sanders left, the senator said" is
+        sentence before, unless a sentence passed over between them names someone else; no one when that clause
+        governs this word: "As Sanders left, the senator said" is
         Sanders, "Lewandowski said that the candidate..." is someone else. A clause joined by "and" is not
         governed: "Christie attacked Rubio, and the governor said" is Christie."""
+        verb = self.doc[token_index].head
+        if verb.dep_ == "ccomp" and any(c.dep_ in SUBJECT_DEPS for c in verb.head.children):
+            return None  # someone else's report: "local party leaders say the mogul has shown"
         sentence_start = self._sentence_starts[self._sentence_of(token_index)]
         previous_start = self.previous_statement_start(token_index)
         at = bisect_left(self._positions, token_index)
@@ -518,13 +605,19 @@ class SalienceFocus:
             at -= 1
             clause = self._subjects[at].head
             if self._positions[at] < sentence_start and clause.dep_ == "ROOT":
-                return self._people[at]
+                return None if self._named_other(self._people[at], clause.sent.end, sentence_start) else self._people[at]
             if self._positions[at] >= sentence_start:
-                verb = self.doc[token_index].head
                 conjoined = verb.dep_ == "conj" and verb.head == clause
                 governs = clause.left_edge.i <= token_index <= clause.right_edge.i and not conjoined
                 return None if governs else self._people[at]
         return None
+
+    def _named_other(self, person: Entity, start: int, end: int) -> bool:
+        """Whether someone other than `person` is named between two words, as in a sentence passed over for having
+        no subject of its own ("said Fleischer. More troubling was Trump's unwillingness. Instead, the
+        businessman has insisted" is not Fleischer)."""
+        first, last = (bisect_left(self._named, i, key=lambda pair: pair[0]) for i in (start, end))
+        return any(named is not person for _, named in self._named[first:last])
 
     def named_around(self, subject: Token) -> list[Entity]:
         """The people named in any way (as subject, object, owner or modifier), or subjects as a pronoun, from

@@ -9,8 +9,8 @@ Steps, each a small function below, run in this order by `extract_quotes`:
    cue verb or noun with the content it reports, "according to X", and headline lines "Source: content".
 4. `link_speakers`: each speaker to an article entity (quote_speakers.py), and quotes without a cue
    continue the previous speaker.
-Cue verbs and nouns and what content they take are data (`pipeline/data/quotes_cue_verbs.tsv`,
-`pipeline/data/quotes_cue_nouns.tsv`). Reported content follows PolNeAR's span conventions: it keeps
+Cue verbs and nouns and what content they take are data (`pipeline/cue_words.py` reads
+`pipeline/data/quotes_cue_verbs.tsv` and `pipeline/data/quotes_cue_nouns.tsv`). Reported content follows PolNeAR's span conventions: it keeps
 "that", drops the final full stop and a writer's aside appended after a comma (", which ..."), and stays
 in the cue's paragraph.
 """
@@ -20,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
 
 from spacy.tokens import Doc, Span as TokenSpan, Token
 
+from pipeline.cue_words import Cue, cue_nouns, cue_verbs
 from pipeline.models import Entity, Quote, QuoteKind, Span, Speaker
 from pipeline.quote_marks import QuotedSpan, pair_quote_marks, paragraph_bounds
 from pipeline.quote_speakers import EntityIndex, SalienceFocus, mention_tokens
@@ -56,68 +55,6 @@ NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "compound", "pos
 TITLE_FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "for", "with", "and", "or", "in", "on", "to", "at", "by"})
 SCARE_QUOTE_MAX_WORDS = 3  # a shorter quoted fragment with no cue is a scare quote or a title, not a quote
 _EDGE_PUNCTUATION = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A cue word: the dependency labels holding its reported content, and what act it reports.
-
-    Labels are those of the cue's children ("ccomp", "xcomp", "dobj", "acl"), "prep:of" for the object of
-    that preposition ("accused Russia of X", "his criticism of X"), or "clause" for the clause the cue
-    stands in ("Trump reportedly met X"). The act is speech (words uttered or written), thought (beliefs,
-    intentions, findings of the subject), stance (a position taken toward something, "signed X", "liked
-    X", which frames no quote) or impression ("appears to", "seems"), whose subject is what is reported on,
-    not who reports it.
-    """
-
-    content: frozenset[str]
-    act: str
-
-    @property
-    def speech(self) -> bool:
-        return self.act == "speech"
-
-    @property
-    def has_speaker(self) -> bool:
-        return self.act != "impression"
-
-    @property
-    def introduces_quotes(self) -> bool:
-        """Whether the cue can frame a quote: a stance ("signed X", "liked X") reports no words."""
-        return self.act != "stance"
-
-
-def read_cues(name: str) -> dict[str, Cue]:
-    """Each word form of a cue table in pipeline/data with what it reports."""
-    table: dict[str, Cue] = {}
-    for line in files("pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8").splitlines():
-        if line.startswith(("#", "lemma\t")) or not line.strip():
-            continue
-        _lemma, forms, content, act = line.split("\t")
-        for form in forms.split():
-            table[form] = Cue(frozenset(content.split()), act)
-    return table
-
-
-@lru_cache(maxsize=1)
-def cue_verbs() -> dict[str, Cue]:
-    """Each cue verb form with what it reports.
-
-    >>> accused = cue_verbs()["accused"]
-    >>> sorted(accused.content), accused.speech, cue_verbs()["thinks"].speech
-    (['ccomp', 'dobj', 'prep:for', 'prep:of'], True, False)
-    """
-    return read_cues("quotes_cue_verbs.tsv")
-
-
-@lru_cache(maxsize=1)
-def cue_nouns() -> dict[str, Cue]:
-    """Each cue noun form with what it reports: "his claim that X", "criticism of X", "plans to X".
-
-    >>> sorted(cue_nouns()["criticism"].content), sorted(cue_nouns()["claim"].content)
-    (['prep:of'], ['acl', 'ccomp'])
-    """
-    return read_cues("quotes_cue_nouns.tsv")
 
 
 @dataclass(frozen=True)
@@ -605,7 +542,7 @@ def link_speakers(layout: QuoteLayout, attributions: list[Attribution], entities
     for a in attributions:
         if a.kind == QuoteKind.indirect and not is_according_to(a):
             reported[a.start:a.end] = b"\x01" * (a.end - a.start)
-    focus = SalienceFocus(doc, index, lambda t: layout.is_quoted(t) or bool(reported[t.idx]))
+    focus = SalienceFocus(doc, index, layout.is_quoted, lambda t: bool(reported[t.idx]))
     quotes: list[Quote] = []
     spoken: list[tuple[int, int, Speaker, Span | None]] = []  # (end, paragraph, speaker, cue) of attributions so far
     for a in sorted(attributions, key=lambda a: a.start):

@@ -367,6 +367,58 @@ def test_pronoun_after_an_unnamed_person_of_its_gender_is_null(nlp, text, expect
     assert quote.speaker.name == expected
 
 
+def test_pronoun_after_an_unnamed_person_takes_a_person_named_since(nlp):
+    # "her husband" names no one, but the story then names the man as a subject, in what police reported.
+    text = ("Ava Berg can be heard yelling that her husband was unarmed.\n\n"
+            "According to police, officers saw Ivo Novak get out of a car with a handgun. "
+            "“He posed a deadly threat,” he said.")
+    entities = [person(text, "Ivo Novak"), person(text, "Ava Berg")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == "Ivo Novak"
+
+
+@pytest.mark.parametrize("text, titles, expected", [
+    # A relative the story names by that family noun, and whose owner is the one named.
+    ("Reagan's daughter Patti Davis wrote an open letter.\n\nReagan's daughter said: “Not in my name.”",
+     {"Patti Davis": ["reagan 's daughter"], "Ronald Reagan": ["president"]}, "Patti Davis"),
+    # The father of someone else is not "his father".
+    ("Ted Cruz and Marco Rubio spoke. Cruz's father, Rafael Cruz, is a pastor.\n\n"
+     "Mr. Rubio grew up in Miami. His father said: “We worked hard.”",
+     {"Rafael Cruz": ["father"], "Ted Cruz": [], "Marco Rubio": []}, None),
+    # An ex-wife is not the wife the story names.
+    ("Alan Grayson and his wife, Dena Grayson, arrived.\n\nThe ex-wife of Alan Grayson said: “He lied.”",
+     {"Dena Grayson": ["wife"], "Alan Grayson": []}, None),
+])
+def test_family_roles_resolve_to_the_named_relative_of_their_owner(nlp, text, titles, expected):
+    entities = [person(text, name, title) for name, title in titles.items()]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == expected
+
+
+def test_occupation_goes_with_a_party_title_but_not_with_the_other_gender(nlp):
+    text = ("Hillary Clinton spoke first. Donald Trump charges that donors gave millions.\n\n"
+            "The New York businessman says of Clinton, “She will put the office up for sale.”")
+    entities = [person(text, "Donald Trump", ["republican"]), person(text, "Hillary Clinton", ["democrat"])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.direct)
+    assert quote.speaker.name == "Donald Trump"
+
+
+def test_name_set_off_between_a_description_and_its_verb_is_the_speaker(nlp):
+    text = ("Mr. Clarke turned Lenox around.\n\n"
+            "His former business partner at Lenox, Lawrence B. Cummings, called him a master. “He made deals,” he said.")
+    entities = [person(text, "Tom Clarke"), person(text, "Lawrence B. Cummings")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.indirect)
+    assert quote.speaker.name == "Lawrence B. Cummings"
+
+
+def test_role_in_someone_elses_report_is_not_the_person_just_before(nlp):
+    # "the mogul" is what party leaders say, not the committeeman who spoke last.
+    text = ("“We will be fair,” John Hammond said.\n\n"
+            "Local party leaders say the mogul has shown more strength here.")
+    quotes = extract_quotes(nlp(text), [person(text, "John Hammond")])
+    assert all(q.speaker.name is None for q in quotes if q.speaker.mention and q.speaker.mention.text == "the mogul")
+
+
 def test_comments_signed_after_a_dash_each_take_their_signer(nlp):
     # Reader comments as a story prints them: one per line, signed after a dash (any dash, any space), and one
     # opened with a closing mark.
