@@ -392,7 +392,9 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
     - for a definite role no one holds, as subject of a main clause, the one person named just before it in
       any way ("why did it take so long for Clinton to use it? The former secretary of state...");
     - for a role no one holds, the person the next sentence introduces ("Connecticut's tax commissioner
-      says... Kevin Sullivan says")."""
+      says... Kevin Sullivan says").
+    A family role ("his father") is held only by the owner's relatives (`relatives_of`); a role with a gender
+    ("businessman") only by a person of that gender; two roles joined by "and" name two people and no one."""
     if any(word.dep_ == "cc" for word in subject.subtree if word.i < subject.i):
         return None  # two people: "the Texas senator and business mogul each have"
     first, last = hyphenated(subject)
@@ -432,8 +434,11 @@ def relatives_of(owner: Token | None, holders: list[Entity], index: EntityIndex,
     daughter" is "Ronald Reagan's daughter, Patti Davis". None for an owner the article does not name."""
     if owner is None:
         return holders
-    gender = pronoun_gender(owner)
-    relative = (discourse.before(owner.i, gender) if gender and discourse is not None else None) if owner.lower_ in POSSESSIVE_PRONOUNS else index.at(owner)
+    if owner.lower_ in POSSESSIVE_PRONOUNS:
+        gender = pronoun_gender(owner)
+        relative = discourse.before(owner.i, gender) if gender is not None and discourse is not None else None
+    else:
+        relative = index.at(owner)
     if relative is None:
         return []
     surname = relative.name.split()[-1]
@@ -556,8 +561,8 @@ class SalienceFocus:
         last person named, even as an owner, in this sentence or the one before ("If the candidate is Donald
         Trump, the answer is no. He refuses"; "Clinton's slogan is new. Now she says"). When a subject of that
         gender the article leaves unnamed came since (`unnamed_gender`), the person named as a subject after it
-        outside quotes, even in reported content, or else no one: "Trump spoke. My father died. He was sick" is not Trump, "her
-        husband was unarmed. Police said officers saw Scott get out. He refused" is Scott."""
+        outside quotes, even in reported content, or else no one: "Trump spoke. My father died. He was sick" is
+        not Trump, "her husband was unarmed. Police said officers saw Scott get out. He refused" is Scott."""
         at = bisect_left(self._positions, token_index)
         for position, person in zip(reversed(self._positions[:at]), reversed(self._people[:at])):
             if self.agrees(person, gender):
@@ -592,9 +597,10 @@ class SalienceFocus:
     def just_before(self, token_index: int) -> Entity | None:
         """The person who was the subject of a clause earlier in this sentence, or else of the main clause of the
         sentence before, unless a sentence passed over between them names someone else; no one when that clause
-        governs this word: "As Sanders left, the senator said" is
-        Sanders, "Lewandowski said that the candidate..." is someone else. A clause joined by "and" is not
-        governed: "Christie attacked Rubio, and the governor said" is Christie."""
+        governs this word, or when this word stands in what someone else says: "As Sanders left, the senator
+        said" is Sanders, "Lewandowski said that the candidate..." and "leaders say the mogul has..." are
+        someone else. A clause joined by "and" is not governed: "Christie attacked Rubio, and the governor said"
+        is Christie."""
         verb = self.doc[token_index].head
         if verb.dep_ == "ccomp" and any(c.dep_ in SUBJECT_DEPS for c in verb.head.children):
             return None  # someone else's report: "local party leaders say the mogul has shown"
