@@ -10,9 +10,9 @@ Steps, each a small function below, run in this order by `extract_quotes`:
 4. `link_speakers`: each speaker to an article entity (quote_speakers.py), and quotes without a cue
    continue the previous speaker.
 Cue verbs and nouns and what content they take are data (`pipeline/cue_words.py` reads
-`pipeline/data/quotes_cue_verbs.tsv` and `pipeline/data/quotes_cue_nouns.tsv`). Reported content follows PolNeAR's span conventions: it keeps
-"that", drops the final full stop and a writer's aside appended after a comma (", which ..."), and stays
-in the cue's paragraph.
+`pipeline/data/quotes_cue_verbs.tsv` and `pipeline/data/quotes_cue_nouns.tsv`). Reported content follows
+PolNeAR's span conventions: it keeps "that", drops the final full stop and a writer's aside appended after a
+comma (", which ..."), and stays in the cue's paragraph.
 """
 
 from __future__ import annotations
