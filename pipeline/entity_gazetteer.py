@@ -178,20 +178,20 @@ def name_particles() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def title_words() -> dict[str, frozenset[str]]:
     """Title vocabulary by kind: "head" (role nouns, with the two kinds below), "modifier" (words qualifying
-    them), "honorific", "kin" (family nouns: roles held toward a relative), "occupation" (walks of life held
-    beside any office: "businessman").
+    them), "honorific", "kin" (family nouns: roles held toward a relative), "standing" (walks of life and
+    standings held beside an office: "businessman", "first lady").
 
     >>> words = title_words()
     >>> "spokesman" in words["head"], "vice" in words["modifier"], "mr" in words["honorific"]
     (True, True, True)
-    >>> "wife" in words["kin"], "wife" in words["head"], "mogul" in words["occupation"], "mogul" in words["head"]
+    >>> "wife" in words["kin"], "wife" in words["head"], "mogul" in words["standing"], "mogul" in words["head"]
     (True, True, True, True)
     """
-    by_kind: dict[str, set[str]] = {"head": set(), "modifier": set(), "honorific": set(), "kin": set(), "occupation": set()}
+    by_kind: dict[str, set[str]] = {"head": set(), "modifier": set(), "honorific": set(), "kin": set(), "standing": set()}
     for line in _data_lines("entities_titles.tsv"):
         kind, word = line.split("\t")
         by_kind[kind].add(word)
-    by_kind["head"] |= by_kind["kin"] | by_kind["occupation"]
+    by_kind["head"] |= by_kind["kin"] | by_kind["standing"]
     return {kind: frozenset(words) for kind, words in by_kind.items()}
 
 

@@ -225,25 +225,25 @@ class EntityIndex:
 def may_hold(person: Entity, role: str) -> bool:
     """Whether nothing the article says rules out that `person` holds `role`: no titles, or one that fits. A
     role a party gives may be held beside a public office ("Ohio Gov. John Kasich" is "the candidate"), but
-    not beside any other title ("campaign manager") nor one of another party; so may an occupation ("the
-    businessman" may be "Republican nominee Donald Trump"). Family titles rule out nothing: a husband may be
-    president."""
+    not beside any other title ("campaign manager") nor one of another party; so may a standing ("the
+    businessman" may be "Republican nominee Donald Trump", "the former first lady" a former secretary). Family
+    titles rule out nothing: a husband may be president."""
     words = title_words()
     titles = [title for title in person.titles if head_noun(title) not in words["kin"]]
     if not titles or any(role_match(title, role) for title in titles):
         return True
-    return head_noun(role) in PARTY_ROLES | words["occupation"] and all(
+    return head_noun(role) in PARTY_ROLES | words["standing"] and all(
         head_noun(title) in PUBLIC_OFFICES | PARTY_ROLES | PARTY_WORDS.keys() and not conflicts(title, role)
         for title in titles)
 
 
 def role_gender(role: str) -> str | None:
     """The gender a role's head noun says: 'male' for "businessman" or "his father", 'female' for "the
-    spokeswoman", else None."""
+    spokeswoman" or "the first lady", else None."""
     head = head_noun(role)
     if head in KIN_GENDERS:
         return KIN_GENDERS[head]
-    return "female" if head.endswith("woman") else "male" if head.endswith("man") else None
+    return "female" if head.endswith(("woman", "lady")) else "male" if head.endswith("man") else None
 
 
 def head_noun(role: str) -> str:
@@ -610,6 +610,8 @@ class SalienceFocus:
         while at and self._positions[at - 1] >= previous_start:
             at -= 1
             clause = self._subjects[at].head
+            if clause.dep_ == "relcl":
+                continue  # a relative clause describes someone in passing: "Diane Blair, who died in 2000, the first lady"
             if self._positions[at] < sentence_start and clause.dep_ == "ROOT":
                 return None if self._named_other(self._people[at], clause.sent.end, sentence_start) else self._people[at]
             if self._positions[at] >= sentence_start:

@@ -403,6 +403,23 @@ def test_occupation_goes_with_a_party_title_but_not_with_the_other_gender(nlp):
     assert quote.speaker.name == "Donald Trump"
 
 
+def test_first_lady_is_a_standing_held_beside_an_office(nlp):
+    text = ("Former Secretary of State Hillary Clinton spoke in Ohio.\n\n"
+            "The former first lady said it was “a mistake” to use private email.")
+    entities = [person(text, "Hillary Clinton", ["former secretary of state"])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.partial)
+    assert quote.speaker.name == "Hillary Clinton"
+
+
+def test_person_in_a_relative_clause_is_not_the_role_just_after(nlp):
+    text = ("Mr. Clinton spoke first.\n\n"
+            "According to papers from Diane Blair, a friend of Mrs. Clinton's who died in 2000, the first lady had "
+            "called her “a narcissistic loony toon.”")
+    entities = [person(text, "Diane Blair"), entity(text, "Bill Clinton", EntityType.person, ["Mr. Clinton"])]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.kind == QuoteKind.partial)
+    assert quote.speaker.name is None
+
+
 def test_name_set_off_between_a_description_and_its_verb_is_the_speaker(nlp):
     text = ("Mr. Clarke turned Lenox around.\n\n"
             "His former business partner at Lenox, Lawrence B. Cummings, called him a master. “He made deals,” he said.")
