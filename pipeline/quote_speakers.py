@@ -391,6 +391,8 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
     - the one holder;
     - for a definite role no one holds, as subject of a main clause, the one person named just before it in
       any way ("why did it take so long for Clinton to use it? The former secretary of state...");
+    - for a definite role no one holds, as subject of a clause hung on a main clause ("after the mogul
+      claimed"), the one person that main clause names besides its own subject;
     - for a role no one holds, the person the next sentence introduces ("Connecticut's tax commissioner
       says... Kevin Sullivan says").
     A family role ("his father") is held only by the owner's relatives (`relatives_of`); a role with a gender
@@ -423,8 +425,25 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
         around = discourse.named_around(subject)
         if len(around) == 1 and fits(around[0]) and not owns(possessor(subject), around[0], index):
             return around[0]
+    if not holders and discourse is not None and is_definite_role(subject) and subject.head.dep_ == "advcl":
+        others = other_people_of_main_clause(subject, index, discourse)
+        if len(others) == 1 and fits(others[0]):
+            return others[0]
     named_next = discourse.named_next(subject.i) if discourse is not None and not holders and is_own_role(subject) else None
     return named_next if named_next is not None and fits(named_next) else None
+
+
+def other_people_of_main_clause(subject: Token, index: EntityIndex, discourse: SalienceFocus) -> list[Entity]:
+    """The people the main clause names, other than its own subject, for a subject of a clause hung on it: Trump
+    in "the senator called on Republicans to unendorse Trump after the billionaire estate mogul claimed"."""
+    clause = subject.head
+    main = clause.head
+    own = next((c for c in main.children if c.dep_ in SUBJECT_DEPS), None)
+    own_person = discourse.speaker(own) if own is not None else None
+    people = {person.id: person for token in main.subtree
+              if not clause.left_edge.i <= token.i <= clause.right_edge.i
+              and (person := index.at(token)) is not None and person.type == EntityType.person and person is not own_person}
+    return list(people.values())
 
 
 def relatives_of(owner: Token | None, holders: list[Entity], index: EntityIndex,

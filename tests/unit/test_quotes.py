@@ -420,6 +420,15 @@ def test_person_in_a_relative_clause_is_not_the_role_just_after(nlp):
     assert quote.speaker.name is None
 
 
+def test_role_in_a_clause_hung_on_the_main_clause_is_the_other_person_it_names(nlp):
+    text = ("Lindsey Graham has been critical of Donald Trump.\n\n"
+            "In June, the senator called on Republicans to unendorse Trump after the billionaire mogul claimed "
+            "that a judge was unfit to serve.")
+    entities = [person(text, "Lindsey Graham", ["senator"]), person(text, "Donald Trump")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.cue.text == "claimed")
+    assert (quote.speaker.mention.text, quote.speaker.name) == ("the billionaire mogul", "Donald Trump")
+
+
 def test_name_set_off_between_a_description_and_its_verb_is_the_speaker(nlp):
     text = ("Mr. Clarke turned Lenox around.\n\n"
             "His former business partner at Lenox, Lawrence B. Cummings, called him a master. “He made deals,” he said.")
