@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
@@ -36,6 +36,7 @@ from pipeline.entity_gazetteer import (
     title_words,
 )
 from pipeline.models import Entity, EntityType, Span
+from pipeline.quote_marks import pair_quote_marks
 
 # Sentence boundaries tell a sentence-initial "The" (not part of a name) from "told The Daily Beast".
 REQUIRES: frozenset[str] = frozenset({"senter", "ner"})
@@ -1000,8 +1001,28 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
     return list(clusters.values())
 
 
-def build_entity(doc: Doc, cluster: list[Mention]) -> Entity:
-    """The record of one entity: the fullest name used, a stable id, its label, aliases, titles and mentions.
+def canonical_name(doc: Doc, cluster: list[Mention], quoted: Collection[int]) -> str:
+    """The fullest name the article uses for an entity, in its own words where they give a full name: a quote
+    may add a nickname ("working Crooked Hillary Clinton" beside the writer's "Hillary Clinton"). A name only
+    a quote gives in full still counts ("Putin" outside, "Vladimir Putin" inside).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Hillary Clinton spoke . “ Crooked Hillary Clinton ” , he said . Clinton")
+    >>> cluster = [Mention(0, 2, "PERSON"), Mention(5, 8, "PERSON"), Mention(14, 15, "PERSON")]
+    >>> canonical_name(doc, cluster, {5, 6, 7}), canonical_name(doc, cluster[1:], {5, 6, 7})
+    ('Hillary Clinton', 'Crooked Hillary Clinton')
+    """
+    def fullness(text: str) -> tuple[int, int]:
+        return len(text.split()), len(text)
+
+    own_words = [_text(doc, mention) for mention in cluster if mention.start not in quoted]
+    fullest_own = max(own_words, key=fullness, default="")
+    return fullest_own if len(fullest_own.split()) > 1 else max((_text(doc, m) for m in cluster), key=fullness)
+
+
+def build_entity(doc: Doc, cluster: list[Mention], quoted: Collection[int] = ()) -> Entity:
+    """The record of one entity: its `canonical_name` (`quoted`: the indices of words inside quote marks), a
+    stable id, its label, aliases, titles and mentions.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("President Donald Trump and Trump")
@@ -1010,7 +1031,7 @@ def build_entity(doc: Doc, cluster: list[Mention]) -> Entity:
     ('person:donald-trump', 'Donald Trump', ['Trump'], ['president'], 2)
     """
     texts = [_text(doc, mention) for mention in cluster]
-    name = max(texts, key=lambda text: (len(text.split()), len(text)))
+    name = canonical_name(doc, cluster, quoted)
     label = Counter(mention.label for mention in cluster).most_common(1)[0][0]
     entity_type = ENTITY_TYPES[label]
     spans = [Span(text=doc[m.start:m.end].text, start=doc[m.start].idx, end=doc[m.end - 1].idx + len(doc[m.end - 1]))
@@ -1056,7 +1077,9 @@ def corrected_mentions(doc: Doc, steps: Sequence[Step] = CORRECTION_STEPS,
 def extract_entities(doc: Doc, steps: Sequence[Step] = CORRECTION_STEPS) -> list[Entity]:
     """One record per person, organisation, place (and other named thing) of the article, in order of first mention."""
     mentions = corrected_mentions(doc, steps)
-    return [build_entity(doc, cluster) for cluster in cluster_mentions(doc, mentions)]
+    quoted = {token.i for span in pair_quote_marks(doc.text)
+              for token in doc.char_span(span.start, span.end, alignment_mode="expand") or ()}
+    return [build_entity(doc, cluster, quoted) for cluster in cluster_mentions(doc, mentions)]
 
 
 def explain_entities(doc: Doc, steps: Sequence[Step] = CORRECTION_STEPS) -> list[str]:
