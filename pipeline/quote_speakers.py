@@ -167,6 +167,12 @@ def role_match(title: str, role: str) -> int:
     return 2 if title_words_[-len(role_words_):] == role_words_ else 1
 
 
+def surname(person: Entity) -> str:
+    """The last word of a person's name that is not a generational suffix: "Harris" of "Harry B. Harris Jr."."""
+    words = [word for word in person.name.split() if word not in NAME_SUFFIXES]
+    return words[-1] if words else person.name
+
+
 class EntityIndex:
     """Which entity a character of the text belongs to, and who holds a role."""
 
@@ -175,8 +181,7 @@ class EntityIndex:
         self.people = [e for e in entities if e.type == EntityType.person]
         self._by_surname: dict[str, list[Entity]] = {}
         for person in self.people:
-            words = [word for word in person.name.split() if word not in NAME_SUFFIXES]  # "Harris" of "Harry Harris Jr."
-            self._by_surname.setdefault(words[-1] if words else person.name, []).append(person)
+            self._by_surname.setdefault(surname(person), []).append(person)
         self._first_named = {p.id: min(m.start for m in p.mentions) for p in self.people if p.mentions}
         self._owner: list[Entity | None] = [None] * text_length
         # People are written last so that they win where an organisation's mention overlaps a person's.
@@ -460,9 +465,9 @@ def relatives_of(owner: Token | None, holders: list[Entity], index: EntityIndex,
         relative = index.at(owner)
     if relative is None:
         return []
-    surname = relative.name.split()[-1]
+    family_name = surname(relative)
     return [person for person in holders
-            if person.name.split()[-1] == surname or any(surname.lower() in title.split() for title in person.titles)]
+            if surname(person) == family_name or any(family_name.lower() in title.split() for title in person.titles)]
 
 
 def unnamed_gender(subject: Token) -> str | None:
@@ -643,8 +648,12 @@ class SalienceFocus:
         """Whether someone other than `person` is named between two words, as in a sentence passed over for having
         no subject of its own ("said Fleischer. More troubling was Trump's unwillingness. Instead, the
         businessman has insisted" is not Fleischer)."""
+        return any(named is not person for named in self._named_between(start, end))
+
+    def _named_between(self, start: int, end: int) -> list[Entity]:
+        """The people named by the words from `start` up to `end`, outside quotes and reported content."""
         first, last = (bisect_left(self._named, i, key=lambda pair: pair[0]) for i in (start, end))
-        return any(named is not person for _, named in self._named[first:last])
+        return [person for _, person in self._named[first:last]]
 
     def named_around(self, subject: Token) -> list[Entity]:
         """The people named in any way (as subject, object, owner or modifier), or subjects as a pronoun, from
@@ -654,8 +663,7 @@ class SalienceFocus:
         start = self.previous_statement_start(subject.i)
         if any(token.lower_ == subject.lower_ for token in self.doc[start:subject.i]):
             return []
-        first, end = (bisect_left(self._named, i, key=lambda pair: pair[0]) for i in (start, subject.i))
-        named = [person for _, person in self._named[first:end]]
+        named = self._named_between(start, subject.i)
         first, end = (bisect_left(self._positions, i) for i in (start, subject.i))
         return list({person.id: person for person in named + self._people[first:end]}.values())
 
