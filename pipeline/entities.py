@@ -997,8 +997,19 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
         representative = mention
         while fuller := _fuller_name(representative, by_type[entity_type], texts, words):
             representative = fuller
+        if mention.titles and _shared_by_several(mention, by_type[entity_type], words):
+            mention = replace(mention, titles=())  # "Secretary Clinton" beside Bill and Hillary: whose title is unsure
         clusters.setdefault((entity_type, " ".join(words[representative])), []).append(mention)
     return list(clusters.values())
+
+
+def _shared_by_several(mention: Mention, same_type: list[Mention], words: dict[Mention, list[str]]) -> bool:
+    """Whether a person's short name is part of two different fuller names: "Clinton" beside "Bill Clinton" and
+    "Hillary Clinton", not beside "Hillary Clinton" and "Hillary Rodham Clinton"."""
+    if ENTITY_TYPES[mention.label] != EntityType.person:
+        return False
+    fuller = {frozenset(words[other]) for other in same_type if set(words[mention]) < set(words[other])}
+    return any(not (a <= b or b <= a) for a in fuller for b in fuller)
 
 
 def canonical_name(doc: Doc, cluster: list[Mention], quoted: Collection[int]) -> str:

@@ -48,8 +48,8 @@ _ROLE_SKIPPED_DEPS = frozenset({"det", "poss", "case", "punct", "predet"})
 def role_words(tokens: Sequence[Token]) -> str:
     """The role a speaker description names, lower-cased, without articles, possessors and punctuation; the
     head word stays, even when it is itself a possessor ("the president" of "the president's claims"). A
-    name in an "of" or "from" phrase after the head qualifies it as if written before it: "Senator from
-    Texas" is the Texas senator.
+    name or an office word in an "of" or "from" phrase after the head qualifies it as if written before it:
+    "Senator from Texas" is the Texas senator, "the former secretary of state" the former state secretary.
 
     >>> import spacy
     >>> role_words(spacy.blank("en")("the Defense Secretary"))
@@ -59,9 +59,14 @@ def role_words(tokens: Sequence[Token]) -> str:
         return ""
     head = tokens[-1]
     kept = [t for t in tokens[:-1] if t.dep_ not in _ROLE_SKIPPED_DEPS and t.lower_ not in {"the", "a", "an"} and not t.is_punct]
+    office_words = title_words()["modifier"]
+
+    def qualifies(word: Token) -> bool:
+        return word.text[:1].isupper() or word.lower_ in office_words
+
     named_after = [word for prep in head.children if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}
-                   for obj in prep.children if obj.dep_ == "pobj" and obj.text[:1].isupper()
-                   for word in obj.subtree if word.text[:1].isupper()]
+                   for obj in prep.children if obj.dep_ == "pobj" and qualifies(obj)
+                   for word in obj.subtree if qualifies(word)]
     return " ".join(t.lower_ for t in [*kept, *named_after, head])
 
 
@@ -183,11 +188,15 @@ class EntityIndex:
         for person in self.people:
             self._by_surname.setdefault(surname(person), []).append(person)
         self._first_named = {p.id: min(m.start for m in p.mentions) for p in self.people if p.mentions}
+        self._by_id = {e.id: e for e in entities}
         self._owner: list[Entity | None] = [None] * text_length
         # People are written last so that they win where an organisation's mention overlaps a person's.
         for entity in sorted(entities, key=lambda e: e.type == EntityType.person):
             for mention in entity.mentions:
                 self._owner[mention.start:mention.end] = [entity] * (min(mention.end, text_length) - mention.start)
+
+    def by_id(self, entity_id: str) -> Entity:
+        return self._by_id[entity_id]
 
     def at(self, token: Token) -> Entity | None:
         return self._owner[token.idx] if token.idx < len(self._owner) else None
@@ -350,12 +359,13 @@ def is_own_role(subject: Token) -> bool:
 
 
 def is_definite_role(subject: Token) -> bool:
-    """ "The Indiana governor", "Obama's former strategist": one person, named by a role of their own
-    (`is_own_role`) and made definite by "the" or by a named owner."""
+    """ "The Indiana governor", "the bespectacled, 71-year-old diplomat", "Obama's former strategist": one
+    person, named by a role of their own (`is_own_role`) and made definite by "the" or by a named owner."""
     if not is_own_role(subject):
         return False
     owner = possessor(subject)
-    return mention_tokens(subject)[0].lower_ == "the" or (owner is not None and owner.text[:1].isupper())
+    return (mention_tokens(subject)[0].lower_ == "the" or any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+            or (owner is not None and owner.text[:1].isupper()))
 
 
 def owns(owner: Token | None, person: Entity, index: EntityIndex) -> bool:
@@ -434,8 +444,42 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
         others = other_people_of_main_clause(subject, index, discourse)
         if len(others) == 1 and fits(others[0]):
             return others[0]
+    reporter = reporter_of(subject)
+    if not holders and discourse is not None and is_definite_role(subject) and reporter is not None:
+        principal = principal_of(reporter, index, discourse)
+        if principal is not None:
+            return principal if fits(principal) else None
+        reporting = discourse.speaker(reporter)
+        others = [person for person in discourse.named_around(subject) if person is not reporting and fits(person)]
+        if len(others) == 1:
+            return others[0]
     named_next = discourse.named_next(subject.i) if discourse is not None and not holders and is_own_role(subject) else None
     return named_next if named_next is not None and fits(named_next) else None
+
+
+def reporter_of(subject: Token) -> Token | None:
+    """The subject of the cue whose report holds this subject: "leaders" in "local party leaders say the mogul has
+    shown", "Lewandowski" in "Lewandowski rejected the idea that the developer would be"."""
+    clause = subject.head
+    if clause.dep_ == "ccomp":
+        cue = clause.head
+    elif clause.dep_ == "acl" and clause.head.dep_ == "dobj":
+        cue = clause.head.head
+    else:
+        return None
+    return next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def principal_of(reporter: Token, index: EntityIndex, discourse: SalienceFocus) -> Entity | None:
+    """The person a reporter speaks for, whom their report calls by a role: Huckabee for "Huckabee's campaign"
+    or "Huckabee advisers", Trump for "Corey Lewandowski, Trump's campaign manager", in "...said that the
+    candidate had delivered paid speeches"."""
+    person = discourse.speaker(reporter)
+    owners = [index.at(word) for noun in [reporter, *apposed(reporter)] for word in mention_tokens(noun)]
+    if person is not None and person.type == EntityType.person:
+        owners += [named[0] for title in person.titles for word in title.split()
+                   if len(named := index.surnamed(word.title())) == 1]
+    return next((owner for owner in owners if owner is not None and owner.type == EntityType.person and owner is not person), None)
 
 
 def other_people_of_main_clause(subject: Token, index: EntityIndex, discourse: SalienceFocus) -> list[Entity]:
@@ -563,19 +607,23 @@ class SalienceFocus:
                 self._mentioned.append((token.i, named))
             if names_person and not is_excluded(token):
                 self._named.append((token.i, named))
-            if token.dep_ in SUBJECT_DEPS and not is_excluded(token):
-                person = self.speaker(token)
-                kin_gender = KIN_GENDERS.get(hyphenated(token)[1].lower_)
-                if person is not None and kin_gender is not None:
-                    self.genders.setdefault(person.id, kin_gender)  # "his late son" is male
-                # A relative takes the focus only from a main clause: "if his late son had planned to enlist... He
-                # mustered" is still the father.
-                if person is not None and person.type == EntityType.person and (kin_gender is None or token.head.dep_ == "ROOT"):
-                    self._positions.append(token.i)
-                    self._people.append(person)
-                    self._subjects.append(token)
-                elif person is None and (gender := unnamed_gender(token)) is not None:
-                    self._unnamed.append((token.i, gender))
+            if token.dep_ not in SUBJECT_DEPS or is_quoted(token):
+                continue
+            person = self.speaker(token)
+            if person is None and (gender := unnamed_gender(token)) is not None:
+                # Even in what someone reported: "yelling that her husband was unarmed... he posed a threat".
+                self._unnamed.append((token.i, gender))
+            if person is None or is_reported(token):
+                continue
+            kin_gender = KIN_GENDERS.get(hyphenated(token)[1].lower_)
+            if kin_gender is not None:
+                self.genders.setdefault(person.id, kin_gender)  # "his late son" is male
+            # A relative takes the focus only from a main clause: "if his late son had planned to enlist... He
+            # mustered" is still the father.
+            if person.type == EntityType.person and (kin_gender is None or token.head.dep_ == "ROOT"):
+                self._positions.append(token.i)
+                self._people.append(person)
+                self._subjects.append(token)
 
     def agrees(self, person: Entity, gender: str | None) -> bool:
         return gender is None or self.genders.get(person.id, gender) == gender

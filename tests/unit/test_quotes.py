@@ -438,11 +438,28 @@ def test_name_set_off_between_a_description_and_its_verb_is_the_speaker(nlp):
 
 
 def test_role_in_someone_elses_report_is_not_the_person_just_before(nlp):
-    # "the mogul" is what party leaders say, not the committeeman who spoke last.
-    text = ("“We will be fair,” John Hammond said.\n\n"
-            "Local party leaders say the mogul has shown more strength here.")
-    quotes = extract_quotes(nlp(text), [person(text, "John Hammond")])
-    assert all(q.speaker.name is None for q in quotes if q.speaker.mention and q.speaker.mention.text == "the mogul")
+    # "the mogul" is what party leaders say: not the committeeman who spoke last, but the one other person named.
+    text = ("“We will be fair,” John Hammond, a party committeeman, said.\n\n"
+            "One bastion of Trump support is the 1st District, where local party leaders say the mogul has shown strength.")
+    entities = [person(text, "John Hammond", ["party committeeman"]), person(text, "Trump")]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention and q.speaker.mention.text == "the mogul")
+    assert quote.speaker.name == "Trump"
+
+
+@pytest.mark.parametrize("text", [
+    # The one person a report's reporter speaks for, among others who may be "the candidate".
+    "Jeb Bush's donors met Donald Trump.\n\n"
+    "Trump campaign manager Corey Lewandowski said that the candidate believes his stance is right.",
+    # Without one, the one other person named around who may hold the role.
+    "Paul Manafort became chairman of Donald Trump's campaign.\n\n"
+    "Paul Manafort told friends that the candidate knew all about his work.",
+])
+def test_role_in_a_report_is_the_person_the_reporter_speaks_of(nlp, text):
+    entities = [person(text, "Donald Trump"), person(text, "Paul Manafort", ["chairman"]),
+                person(text, "Corey Lewandowski"), person(text, "Jeb Bush")]
+    entities = [e for e in entities if e.mentions]
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention and q.speaker.mention.text == "the candidate")
+    assert quote.speaker.name == "Donald Trump"
 
 
 def test_comments_signed_after_a_dash_each_take_their_signer(nlp):
