@@ -1005,7 +1005,14 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
 
 def _shared_by_several(mention: Mention, same_type: list[Mention], words: dict[Mention, list[str]]) -> bool:
     """Whether a person's short name is part of two different fuller names: "Clinton" beside "Bill Clinton" and
-    "Hillary Clinton", not beside "Hillary Clinton" and "Hillary Rodham Clinton"."""
+    "Hillary Clinton", not beside "Hillary Clinton" and "Hillary Rodham Clinton".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Bill Clinton met Hillary Clinton . Secretary Clinton")
+    >>> mentions = [Mention(0, 2, "PERSON"), Mention(3, 5, "PERSON"), Mention(7, 8, "PERSON", titles=("secretary",))]
+    >>> [describe(doc, cluster) for cluster in cluster_mentions(doc, mentions)]
+    [['Bill Clinton PERSON', 'Clinton PERSON'], ['Hillary Clinton PERSON']]
+    """
     if ENTITY_TYPES[mention.label] != EntityType.person:
         return False
     fuller = {frozenset(words[other]) for other in same_type if set(words[mention]) < set(words[other])}

@@ -437,6 +437,22 @@ def test_name_set_off_between_a_description_and_its_verb_is_the_speaker(nlp):
     assert quote.speaker.name == "Lawrence B. Cummings"
 
 
+@pytest.mark.parametrize("text", [
+    "Jeb Bush brought his brother to the rally.\n\n"
+    "“There is no doubt in my mind that Jeb Bush has the character,” the former president told the crowd.",
+    "Jeb Bush spoke first.\n\n“Jeb Bush will win,” he said.",
+])
+def test_pronoun_or_role_is_not_the_person_its_own_quote_names_in_full(nlp, text):
+    quote = next(q for q in extract_quotes(nlp(text), [person(text, "Jeb Bush")]) if q.kind == QuoteKind.direct)
+    assert quote.speaker.mention is not None and quote.speaker.name is None
+
+
+def test_manner_of_speaking_verb_is_a_cue(nlp):
+    text = "“This is a big year!” Scott's niece, Marcia Price, shouted to the crowd."
+    quote = extract_quotes(nlp(text), [person(text, "Marcia Price")])[0]
+    assert (quote.cue.text, quote.speaker.name) == ("shouted", "Marcia Price")
+
+
 def test_role_in_someone_elses_report_is_not_the_person_just_before(nlp):
     # "the mogul" is what party leaders say: not the committeeman who spoke last, but the one other person named.
     text = ("“We will be fair,” John Hammond, a party committeeman, said.\n\n"
