@@ -36,7 +36,7 @@ from pipeline.entity_gazetteer import (
     title_words,
 )
 from pipeline.models import Entity, EntityType, Span
-from pipeline.quote_marks import pair_quote_marks
+from pipeline.quote_marks import is_nickname, pair_quote_marks
 
 # Sentence boundaries tell a sentence-initial "The" (not part of a name) from "told The Daily Beast".
 REQUIRES: frozenset[str] = frozenset({"senter", "ner"})
@@ -131,8 +131,12 @@ def describe(doc: Doc, mentions: Iterable[Mention]) -> list[str]:
     return [" ".join([_text(doc, mention), mention.label, *mention.titles]) for mention in mentions]
 
 
+# A nickname in quote marks inside a name, which the name leaves out: 'Robert C. "Bobby" Scott'.
+NICKNAME = re.compile(r' ["“][A-Z][\w.\'’-]*["”](?= )')
+
+
 def _text(doc: Doc, mention: Mention) -> str:
-    return doc[mention.start:mention.end].text
+    return NICKNAME.sub("", doc[mention.start:mention.end].text)
 
 
 def _key(doc: Doc, mention: Mention) -> str:
@@ -297,6 +301,39 @@ def extend_cut_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         elif mention.label == "PERSON" and mention.end < len(doc) and doc[mention.end].text in NAME_SUFFIXES:
             extended.append(replace(mention, end=mention.end + 1))
     return _without_overlaps(mentions, extended)
+
+
+def join_nicknamed_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Make one person of a name with a nickname in quote marks inside it, which the model reads as two names or
+    as a name and a quote: 'Rep. Robert C. "Bobby" Scott' is Robert C. Scott (`_text` leaves the nickname out).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")('Rep. Robert C. "Bobby" Scott spoke')
+    >>> describe(doc, join_nicknamed_names(doc, [Mention(1, 3, "PERSON"), Mention(4, 7, "PERSON")]))
+    ['Robert C. Scott PERSON']
+    """
+    def name_word(token: Token) -> bool:
+        return token.text[:1].isupper() and token.is_alpha and not _is_title_word(token.text)
+
+    def initial(token: Token) -> bool:
+        return re.fullmatch(r"[A-Z]\.", token.text) is not None
+
+    joined = []
+    for span in pair_quote_marks(doc.text):
+        opening, closing = doc.char_span(span.open_mark, span.start), doc.char_span(span.end, span.close_end or span.end)
+        if not is_nickname(doc.text, span) or opening is None or not closing:
+            continue
+        start, end = opening.start, closing.end
+        while start > 0 and initial(doc[start - 1]):
+            start -= 1
+        if start > 0 and name_word(doc[start - 1]):  # one given name: "Marine John “Tig” Tiegen" is John Tiegen
+            start -= 1
+        while end < len(doc) and name_word(doc[end]):
+            end += 1
+        people = [m for m in mentions if m.label == "PERSON" and m.start < end and m.end > start]
+        if start < opening.start and end > closing.end and people:
+            joined.append(replace(people[0], start=start, end=end))
+    return _without_overlaps(mentions, joined)
 
 
 def drop_non_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -922,6 +959,7 @@ CORRECTION_STEPS: tuple[Step, ...] = (
     split_at_non_name_tokens,
     extend_cut_names,
     trim_mentions,
+    join_nicknamed_names,
     drop_non_names,
     drop_unconfirmed_capitals,
     trim_headline_names,

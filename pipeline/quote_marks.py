@@ -151,3 +151,23 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
     if carried:
         spans.pop()
     return spans
+
+
+_NAME_WORD = r"[A-Z][\w.'’-]*"
+_BEFORE_NICKNAME = re.compile(rf"{_NAME_WORD} $")
+_AFTER_NICKNAME = re.compile(rf" {_NAME_WORD}")
+
+
+def is_nickname(text: str, span: QuotedSpan) -> bool:
+    """Whether a quoted stretch is a nickname inside a name: one capitalised word between marks, with a name's
+    words right before and after it.
+
+    >>> text = 'Rep. Robert C. "Bobby" Scott and Del. Marcia “Cia” Price met. He called it “Wow” Monday.'
+    >>> [is_nickname(text, span) for span in pair_quote_marks(text)]
+    [True, True, False]
+    """
+    words = text[span.start:span.end]
+    return (span.close_end is not None and re.fullmatch(_NAME_WORD, words) is not None
+            and _BEFORE_NICKNAME.search(text, max(span.open_mark - 40, 0), span.open_mark) is not None
+            and _AFTER_NICKNAME.match(text, span.close_end) is not None)
+

@@ -313,6 +313,24 @@ def apposed(token: Token) -> list[Token]:
     return found + [a for c in found for a in apposed(c)]
 
 
+def named_in_apposition(subject: Token, index: EntityIndex) -> Entity | None:
+    """The entity an apposition of a subject names: its head's ("his wife, longtime Clinton aide Huma Abedin"; "the
+    nuclear watchdog, the IAEA"), or, in an apposition set off by a comma, a person named before the head and any
+    bracket when the head names no person, as when the parser hangs a name on the tag after it ("Scott's niece,
+    state Del. Marcia Price (D-Newport News)")."""
+    for apposition in apposed(subject):
+        own = index.at(apposition)
+        if own is not None and own.type == EntityType.person:
+            return own
+        set_off = apposition.left_edge.i > 0 and apposition.doc[apposition.left_edge.i - 1].text == ","
+        before_head = takewhile(lambda word: word.text != "(", (word for word in apposition.subtree if word.i <= apposition.i))
+        person = next((named for word in before_head if (named := index.at(word)) is not None and named.type == EntityType.person
+                       and set_off), None)
+        if person is not None or own is not None:
+            return person or own
+    return None
+
+
 def titled_name(subject: Token) -> list[Token]:
     """The name a bare title runs into when the parser reads the title's words as a coordination: "Ed Rendell" in
     "former Pennsylvania Gov. and DNC Chair Ed Rendell", which has no article, unlike "the senator and Trump"."""
@@ -386,8 +404,8 @@ def resolve(subject: Token, index: EntityIndex, focus: Entity | None, discourse:
         named = resolve(antecedent.head if antecedent.dep_ == "appos" else antecedent, index, focus)
         described = predicated_subject(antecedent)
         return named if named is not None or described is None else resolve(described, index, focus)
-    named = (index.at(subject) or next((index.at(c) for c in [*apposed(subject), *titled_name(subject)] if index.at(c)), None)
-             or set_off_name(subject, index))
+    named = (index.at(subject) or named_in_apposition(subject, index)
+             or next((index.at(c) for c in titled_name(subject) if index.at(c)), None) or set_off_name(subject, index))
     if named:
         return named
     surnamed = index.surnamed(subject.text) if subject.text[:1].isupper() else []

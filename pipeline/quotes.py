@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from pipeline.cue_words import Cue, cue_nouns, cue_verbs
 from pipeline.models import Entity, Quote, QuoteKind, Span, Speaker
-from pipeline.quote_marks import QuotedSpan, pair_quote_marks, paragraph_bounds
+from pipeline.quote_marks import QuotedSpan, is_nickname, pair_quote_marks, paragraph_bounds
 from pipeline.quote_speakers import EntityIndex, SalienceFocus, mention_tokens
 
 # The parser gives the cue verb, its subject and the reported clause; entities come from the entity stage.
@@ -75,7 +75,7 @@ class QuoteLayout:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = doc.text  # spaCy rebuilds doc.text from the tokens at every access
-        self.spans = pair_quote_marks(self.text)
+        self.spans = [span for span in pair_quote_marks(self.text) if not is_nickname(self.text, span)]
         self.paragraphs = paragraph_bounds(self.text)
         blank = [not self.text[start:end].strip() for start, end in self.paragraphs]
         self._numbers = [i - sum(blank[:i]) for i in range(len(blank))]

@@ -453,6 +453,16 @@ def test_manner_of_speaking_verb_is_a_cue(nlp):
     assert (quote.cue.text, quote.speaker.name) == ("shouted", "Marcia Price")
 
 
+def test_nickname_in_a_name_neither_stops_the_cue_nor_is_a_quote(nlp):
+    text = ('"This is a big year for Bobby Scott!" Scott\'s niece, state Del. Marcia "Cia" Price (D-Newport News), '
+            'shouted to the crowd.')
+    entities = [person(text, "Bobby Scott"), entity(text, "D-Newport News", EntityType.location, ["D-Newport News"]),
+                entity(text, "Marcia Price", EntityType.person, ['Marcia "Cia" Price'])]
+    quotes = extract_quotes(nlp(text), entities)
+    assert [(q.text, q.cue.text, q.speaker.name) for q in quotes if q.kind != QuoteKind.indirect] == [
+        ("This is a big year for Bobby Scott!", "shouted", "Marcia Price")]
+
+
 def test_role_in_someone_elses_report_is_not_the_person_just_before(nlp):
     # "the mogul" is what party leaders say: not the committeeman who spoke last, but the one other person named.
     text = ("“We will be fair,” John Hammond, a party committeeman, said.\n\n"
