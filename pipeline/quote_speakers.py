@@ -616,15 +616,16 @@ class SalienceFocus:
         self._people: list[Entity] = []
         self._subjects: list[Token] = []
         self._mentioned: list[tuple[int, Entity]] = []  # people named, even as owners, for a pronoun with no subject before it
-        self._named: list[tuple[int, Entity]] = []  # every word naming a person, outside quotes and reported content
+        # Every word naming a person outside quotes, and whether it stands in what someone reported.
+        self._named: list[tuple[int, Entity, bool]] = []
         self._unnamed: list[tuple[int, str]] = []  # subjects of one gender the article leaves unnamed ("the woman")
         for token in doc:
             named = index.at(token)
             names_person = named is not None and named.type == EntityType.person
             if names_person and (token.dep_ not in NOUN_PHRASE_DEPS or token.dep_ == "poss"):
                 self._mentioned.append((token.i, named))
-            if names_person and not is_excluded(token):
-                self._named.append((token.i, named))
+            if names_person and not is_quoted(token):
+                self._named.append((token.i, named, is_reported(token)))
             if token.dep_ not in SUBJECT_DEPS or is_quoted(token):
                 continue
             person = self.speaker(token)
@@ -716,20 +717,22 @@ class SalienceFocus:
         businessman has insisted" is not Fleischer)."""
         return any(named is not person for named in self._named_between(start, end))
 
-    def _named_between(self, start: int, end: int) -> list[Entity]:
-        """The people named by the words from `start` up to `end`, outside quotes and reported content."""
-        first, last = (bisect_left(self._named, i, key=lambda pair: pair[0]) for i in (start, end))
-        return [person for _, person in self._named[first:last]]
+    def _named_between(self, start: int, end: int, reported: bool = False) -> list[Entity]:
+        """The people named by the words from `start` up to `end`, outside quotes and, unless `reported`, outside
+        reported content."""
+        first, last = (bisect_left(self._named, i, key=lambda named: named[0]) for i in (start, end))
+        return [person for _, person, in_report in self._named[first:last] if reported or not in_report]
 
     def named_around(self, subject: Token) -> list[Entity]:
         """The people named in any way (as subject, object, owner or modifier), or subjects as a pronoun, from
         the start of the sentence of the writer's own before this subject's up to it; no one when that stretch
         already calls someone by the subject's role word, who may be a person the article never names ("...the
-        prince's involvement... In December, the prince called")."""
+        prince's involvement... In December, the prince called"). People named in what someone reported count:
+        "...as Clinton tries to regain her footing. The former secretary of state" is Clinton."""
         start = self.previous_statement_start(subject.i)
         if any(token.lower_ == subject.lower_ for token in self.doc[start:subject.i]):
             return []
-        named = self._named_between(start, subject.i)
+        named = self._named_between(start, subject.i, reported=True)
         first, end = (bisect_left(self._positions, i) for i in (start, subject.i))
         return list({person.id: person for person in named + self._people[first:end]}.values())
 

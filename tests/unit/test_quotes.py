@@ -249,6 +249,9 @@ def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp, text,
     ("The question is why it took so long for Ava Berg to use it.\n\nThe former governor said she had waited.",
      "Ava Berg"),
     ("At least that is what the Berg campaign hopes.\n\nThe Democratic nominee said the plan would work.", "Ava Berg"),
+    # Named in what someone reported.
+    ("The race is expected to grow more combative as Berg tries to regain her footing. "
+     "The former governor said the plan would work.", "Ava Berg"),
     # Two people named before: either may be the governor.
     ("The talks between Ava Berg and Ivo Novak ended on Monday.\n\nThe governor said the talks went well.", None),
     # Only Berg is named before, but "he" there is Novak.
@@ -259,7 +262,7 @@ def test_role_no_one_holds_is_the_person_the_next_sentence_introduces(nlp, text,
 ])
 def test_role_no_one_holds_is_the_one_person_named_just_before(nlp, text, expected):
     entities = [person(text, "Ava Berg"), person(text, "Ivo Novak")]
-    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention.text.lower().startswith("the"))
+    quote = next(q for q in extract_quotes(nlp(text), entities) if q.speaker.mention and q.speaker.mention.text.lower().startswith("the"))
     assert quote.speaker.name == expected
 
 
