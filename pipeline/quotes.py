@@ -40,7 +40,18 @@ APPENDED_CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis"})
 OBJECT_COMPLEMENT_DEPS = frozenset({"xcomp", "oprd"})
 # Prepositions that say what a cue is about where its listed content is missing: "spoke of X", "pushed for X".
 TOPIC_PREPOSITIONS = frozenset({"about", "of", "against", "over", "for", "to"})
-RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label the parser gives their clause
+RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})
+# Days, which the parser may take for a verb's object.
+DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday today tonight yesterday tomorrow".split())
+# Verbs whose object, not their subject, does what an infinitive under them says: "Hannity asked Kasich to lay out
+# his path", "rely on a TV doctor to discuss his well-being" (word forms: the stage runs no lemmatizer).
+OBJECT_CONTROL = frozenset("""
+    ask asks asked asking urge urges urged urging tell tells told telling persuade persuades persuaded persuading
+    convince convinces convinced convincing encourage encourages encouraged encouraging force forces forced forcing
+    invite invites invited inviting press presses pressed pressing pressure pressures pressured pressuring
+    order orders ordered ordering instruct instructs instructed instructing remind reminds reminded reminding
+    challenge challenges challenged challenging want wants wanted wanting rely relies relied relying
+    count counts counted counting call calls called calling depend depends depended depending""".split())  # whatever label the parser gives their clause
 # A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
 # A source signed after a quote, to the end of its line, as pull quotes and reader comments are: “…” ― Ana Cruz.
@@ -146,10 +157,22 @@ def speaker_subject(cue: TokenSpan, is_quoted: Callable[[Token], bool], inverted
                 return None if is_quoted(subject) else subject
         if verb.head.i == verb.i or (verb.dep_ not in ("conj", "advcl", "xcomp", "acomp") and not is_quoted(verb)):
             break
+        if verb.dep_ == "xcomp" and (controller := object_of(verb.head)) is not None:
+            return None if is_quoted(controller) else controller  # "asked Kasich to explain": Kasich explains
         verb = verb.head
     if inverted:
         return next((c for c in cue[0].rights if c.dep_ in ("dobj", "attr") and c.left_edge.i == cue[0].i + 1), None)
     return None
+
+
+def object_of(verb: Token) -> Token | None:
+    """The object of a verb of `OBJECT_CONTROL`, which does what a verb under it says ("asked Kasich to explain",
+    "rely on a TV doctor to discuss"), rather than its subject."""
+    if verb.lower_ not in OBJECT_CONTROL:
+        return None
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [o for p in verb.children if p.dep_ == "prep" and p.lower_ in {"on", "upon"} for o in p.children if o.dep_ == "pobj"]
+    return next((o for o in objects if o.lower_ not in DAY_WORDS), None)  # "called Wednesday on Dean to apologize"
 
 
 def has_elided_subject(verb: Token) -> bool:

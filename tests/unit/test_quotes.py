@@ -549,6 +549,9 @@ def test_question_quote_keeps_the_cue_after_it(nlp):
     ("The plant reportedly closed in May.", "reportedly", "The plant reportedly closed in May", None),
     # A headline naming its source before a colon.
     ("Ann Lee: The Bill Will Pass.\nThe senator spoke on Monday.", ":", "The Bill Will Pass", "Ann Lee"),
+    # An infinitive under a verb like "ask" is what its object does, even with a day the parser takes for one.
+    ("Ivo Novak asked Ann Lee to explain her plan.", "explain", "her plan", "Ann Lee"),
+    ("Ivo Novak on Wednesday called on Ann Lee to explain her plan.", "explain", "her plan", "Ann Lee"),
 ])
 def test_indirect_constructions(nlp, text, cue, content, speaker):
     lee = person(text, "Ann Lee")
