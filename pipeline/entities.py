@@ -136,7 +136,8 @@ NICKNAME = re.compile(r' ["“][A-Z][\w.\'’-]*["”](?= )')
 
 
 def _text(doc: Doc, mention: Mention) -> str:
-    return NICKNAME.sub("", doc[mention.start:mention.end].text)
+    text = doc[mention.start:mention.end].text
+    return NICKNAME.sub("", text) if '"' in text or "“" in text else text
 
 
 def _key(doc: Doc, mention: Mention) -> str:
@@ -318,10 +319,12 @@ def join_nicknamed_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     def initial(token: Token) -> bool:
         return re.fullmatch(r"[A-Z]\.", token.text) is not None
 
-    joined = []
-    for span in pair_quote_marks(doc.text):
+    joined, text = [], doc.text  # spaCy rebuilds doc.text at every access
+    for span in pair_quote_marks(text):
+        if not is_nickname(text, span):
+            continue
         opening, closing = doc.char_span(span.open_mark, span.start), doc.char_span(span.end, span.close_end or span.end)
-        if not is_nickname(doc.text, span) or opening is None or not closing:
+        if opening is None or not closing:
             continue
         start, end = opening.start, closing.end
         while start > 0 and initial(doc[start - 1]):

@@ -628,8 +628,9 @@ class SalienceFocus:
                 self._named.append((token.i, named, is_reported(token)))
             if token.dep_ not in SUBJECT_DEPS or is_quoted(token):
                 continue
-            person = self.speaker(token)
-            if person is None and (gender := unnamed_gender(token)) is not None:
+            gender = unnamed_gender(token)
+            person = self.speaker(token) if gender is not None or not is_reported(token) else None
+            if person is None and gender is not None:
                 # Even in what someone reported: "yelling that her husband was unarmed... he posed a threat".
                 self._unnamed.append((token.i, gender))
             if person is None or is_reported(token):
