@@ -170,4 +170,3 @@ def is_nickname(text: str, span: QuotedSpan) -> bool:
     return (span.close_end is not None and re.fullmatch(_NAME_WORD, words) is not None
             and _BEFORE_NICKNAME.search(text, max(span.open_mark - 40, 0), span.open_mark) is not None
             and _AFTER_NICKNAME.match(text, span.close_end) is not None)
-

@@ -324,8 +324,8 @@ def named_in_apposition(subject: Token, index: EntityIndex) -> Entity | None:
             return own
         set_off = apposition.left_edge.i > 0 and apposition.doc[apposition.left_edge.i - 1].text == ","
         before_head = takewhile(lambda word: word.text != "(", (word for word in apposition.subtree if word.i <= apposition.i))
-        person = next((named for word in before_head if (named := index.at(word)) is not None and named.type == EntityType.person
-                       and set_off), None)
+        people = [named for word in before_head if (named := index.at(word)) is not None and named.type == EntityType.person]
+        person = people[0] if set_off and people else None
         if person is not None or own is not None:
             return person or own
     return None
@@ -426,6 +426,9 @@ def resolve_role(subject: Token, index: EntityIndex, focus: Entity | None, disco
       any way ("why did it take so long for Clinton to use it? The former secretary of state...");
     - for a definite role no one holds, as subject of a clause hung on a main clause ("after the mogul
       claimed"), the one person that main clause names besides its own subject;
+    - for a definite role no one holds, in what someone reports ("Lewandowski, Trump's campaign manager, said
+      that the candidate"), the person the reporter speaks for (`principal_of`), or no one when that person
+      may not hold it; else the one other person named just before who may;
     - for a role no one holds, the person the next sentence introduces ("Connecticut's tax commissioner
       says... Kevin Sullivan says").
     A family role ("his father") is held only by the owner's relatives (`relatives_of`); a role with a gender

@@ -40,7 +40,7 @@ APPENDED_CLAUSE_DEPS = frozenset({"relcl", "acl", "parataxis"})
 OBJECT_COMPLEMENT_DEPS = frozenset({"xcomp", "oprd"})
 # Prepositions that say what a cue is about where its listed content is missing: "spoke of X", "pushed for X".
 TOPIC_PREPOSITIONS = frozenset({"about", "of", "against", "over", "for", "to"})
-RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})
+RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})  # whatever label the parser gives their clause
 # Days, which the parser may take for a verb's object.
 DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday today tonight yesterday tomorrow".split())
 # Verbs whose object, not their subject, does what an infinitive under them says: "Hannity asked Kasich to lay out
@@ -51,7 +51,7 @@ OBJECT_CONTROL = frozenset("""
     invite invites invited inviting press presses pressed pressing pressure pressures pressured pressuring
     order orders ordered ordering instruct instructs instructed instructing remind reminds reminded reminding
     challenge challenges challenged challenging want wants wanted wanting rely relies relied relying
-    count counts counted counting call calls called calling depend depends depended depending""".split())  # whatever label the parser gives their clause
+    count counts counted counting call calls called calling depend depends depended depending""".split())
 # A line opening with a source named in capitalised words and a colon: "Kasich: We Will Go To Cleveland", "Q: ...".
 SOURCE_COLON = re.compile(r"[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,4}:[ \t]+(?=\S)")
 # A source signed after a quote, to the end of its line, as pull quotes and reader comments are: “…” ― Ana Cruz.
