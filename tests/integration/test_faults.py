@@ -284,12 +284,17 @@ def service(action: str, name: str) -> None:
     subprocess.run([*SERVICES, action, name], check=True, timeout=180, stdout=subprocess.DEVNULL)
 
 
-def cpu_percent(process: subprocess.Popen, seconds: float) -> float:
-    """CPU used by a worker's main process over `seconds` (100 = one core)."""
-    measured = psutil.Process(process.pid)
-    measured.cpu_percent()
-    time.sleep(seconds)
-    return measured.cpu_percent()
+def idle_cpu_percent(process: subprocess.Popen, window_s: float = 2.0, within_s: float = 40.0) -> float:
+    """The least CPU a worker's main process uses in a window of `window_s` (100 = one core), over up to
+    `within_s`: a worker may first finish articles it fetched before the outage, which is work, not a spin; a
+    spinning worker stays busy in every window. Stops at the first window under 10%."""
+    measured, lowest = psutil.Process(process.pid), float("inf")
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline and lowest >= 10:
+        measured.cpu_percent()
+        time.sleep(window_s)
+        lowest = min(lowest, measured.cpu_percent())
+    return lowest
 
 
 def worker_log(pipeline: Pipeline, process: subprocess.Popen) -> str:
@@ -323,7 +328,7 @@ def test_kafka_broker_restarted_mid_stream(fresh: Pipeline) -> None:
     wait_for_progress(fresh, 30)
     try:
         service("stop", "kafka")
-        busy = cpu_percent(survivor, 5)
+        busy = idle_cpu_percent(survivor)
         stopped.send_signal(signal.SIGTERM)
         stopping = time.monotonic()
         stopped.wait(timeout=60)
@@ -331,7 +336,7 @@ def test_kafka_broker_restarted_mid_stream(fresh: Pipeline) -> None:
         fresh.workers.remove(stopped)  # its exit status (1: in-flight work left uncommitted) is checked here
     finally:
         service("start", "kafka")
-    print(f"\nbroker down: worker CPU {busy:.0f}% of a core; SIGTERM took {stopped_s:.1f}s, exit {stopped.returncode}")
+    print(f"\nbroker down: worker CPU {busy:.0f}% of a core at its idlest; SIGTERM took {stopped_s:.1f}s, exit {stopped.returncode}")
     send_articles(fresh, produced, articles[100:])  # the producer and the surviving worker reconnect
     wait_until_caught_up(fresh, produced)
     tally("Kafka broker restarted", fresh, produced, started).assert_exact()
