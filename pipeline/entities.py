@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from pipeline.cue_words import cue_verbs
@@ -406,8 +407,10 @@ def headline_tokens(doc: Doc) -> set[int]:
 
 def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Cut a person named in a headline to the longest part of it that running text names, with that label, or
-    drop it when running text names no part of it: a Title-Case headline shows no name boundaries. A surname cut
-    from a two-word name is marked as named in full (`HEADLINE_FULL_NAME`): stories often do so only in the headline.
+    drop it when running text names no part of it: a Title-Case headline shows no name boundaries. A name of
+    another kind that ends in a person running text names is cut to that person ("Why The Democratic Party's Move
+    Against Bernie Sanders Could Backfire", which the model reads as one organisation). A surname cut from a
+    two-word name is marked as named in full (`HEADLINE_FULL_NAME`): stories often do so only in the headline.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Crooked Hillary Clinton Rips Trump Over Taxes\\nHillary Clinton spoke with Trump")
@@ -417,6 +420,9 @@ def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     >>> doc = spacy.blank("en")("Hillary Clinton Goes After Trump\\nClinton said")
     >>> [mention.source for mention in trim_headline_names(doc, [Mention(0, 2, "PERSON"), Mention(6, 7, "PERSON")])]
     ['headline full name', 'model']
+    >>> doc = spacy.blank("en")("Panel Just Dismissed Bernie Sanders\\nBernie Sanders said")
+    >>> describe(doc, trim_headline_names(doc, [Mention(0, 5, "ORG"), Mention(6, 8, "PERSON")]))
+    ['Bernie Sanders PERSON', 'Bernie Sanders PERSON']
     >>> doc = spacy.blank("en")("Will Twitter Be Next In Line?\\nNo one knows")
     >>> describe(doc, trim_headline_names(doc, [Mention(0, 4, "PERSON")]))
     []
@@ -446,12 +452,52 @@ def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         return replace(mention, start=mention.start + start, end=mention.start + end, label=running_labels[words],
                        source=source)
 
+    def person_at_end(mention: Mention) -> Mention | None:  # "The Democratic Party's Move Against Bernie Sanders" ORG
+        keys = [name_key(token.text) for token in doc[mention.start:mention.end]]
+        start = next((start for start in range(1, len(keys)) if running_labels.get(tuple(keys[start:])) == "PERSON"), None)
+        return replace(mention, start=mention.start + start, label="PERSON") if start is not None else None
+
     trimmed = []
     for mention in mentions:
-        if mention.label == "PERSON" and mention.start in headline:
+        if mention.start in headline and mention.label == "PERSON":
             mention = supported_part(mention)
+        elif mention.start in headline:
+            mention = person_at_end(mention) or mention
         if mention:
             trimmed.append(mention)
+    return trimmed
+
+
+def trim_words_before_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Cut an -ing word, or a function word that opens a sentence or stands in a headline, from a person's name,
+    when the rest is someone the article names in full: "Will Sanders come down off the pique?" beside "Bernie
+    Sanders"; "Trump Booed After Telling Jeb Bush To Pipe Down". A first name stays where the article names no one
+    else by the rest: "Will Smith".
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Will Sanders quit ? Bernie Sanders spoke . Will Smith sang . Channing Tatum")
+    >>> describe(doc, trim_words_before_names(doc, [Mention(0, 2, "PERSON"), Mention(4, 6, "PERSON"),
+    ...     Mention(8, 10, "PERSON"), Mention(12, 14, "PERSON")]))
+    ['Sanders PERSON', 'Bernie Sanders PERSON', 'Will Smith PERSON', 'Channing Tatum PERSON']
+    """
+    headline = headline_tokens(doc)
+    names = [name_key(_text(doc, mention)).split() for mention in mentions if mention.label == "PERSON"]
+
+    def named_in_full(rest: list[str], whole: list[str]) -> bool:  # by a name other than `whole`
+        return any(words == rest and len(rest) > 1 or (len(words) > len(rest) and words[-len(rest):] == rest)
+                   for words in names if words != whole)
+
+    def not_a_name(token: Token) -> bool:  # a capitalised -ing word anywhere: title-case lines run into the text
+        gerund = token.lower_.endswith("ing") and len(token) > 5
+        return gerund or (token.lower_ in STOP_WORDS and (_opens_sentence(token) or token.i in headline))
+
+    trimmed = []
+    for mention in mentions:
+        words = name_key(_text(doc, mention)).split()
+        if (mention.label == "PERSON" and len(words) > 1 and not_a_name(doc[mention.start])
+                and named_in_full(words[1:], words)):
+            mention = replace(mention, start=mention.start + 1)
+        trimmed.append(mention)
     return trimmed
 
 
@@ -966,6 +1012,7 @@ CORRECTION_STEPS: tuple[Step, ...] = (
     drop_non_names,
     drop_unconfirmed_capitals,
     trim_headline_names,
+    trim_words_before_names,
     join_organisations_named_after_people,
     retype_known_names,
     tag_datelines,
