@@ -65,6 +65,8 @@ EVIDENCE_SOURCES = {"gazetteer", "dateline", "context"}
 # Verbs of saying right before a one-word name, that show a person: "said Melanie". After the name, any verb of
 # speech of the quote stage's cues shows one: "Richards said", "Clinton talked about".
 SPEECH_VERBS_BEFORE = frozenset({"said", "says", "told", "tells", "added", "adds", "asked", "asks", "wrote", "writes"})
+# Where `headline_tokens` keeps its answer on a doc: two correction steps read it.
+HEADLINE_TOKENS = "newswire.headline_tokens"
 # The source of a surname that only a headline names in full ("Hillary Clinton Goes After …"; `trim_headline_names`).
 HEADLINE_FULL_NAME = "headline full name"
 # Words after which a one-word name is a place, not a person ("in Tavildara").
@@ -388,13 +390,15 @@ def is_headline(line: str) -> bool:
             and capitalised >= HEADLINE_CAPITALISED_SHARE * len(words))
 
 
-def headline_tokens(doc: Doc) -> set[int]:
-    """Indices of the tokens on headline lines (`is_headline`).
+def headline_tokens(doc: Doc) -> frozenset[int]:
+    """Indices of the tokens on headline lines (`is_headline`), kept on the doc for the steps that read them.
 
     >>> import spacy
     >>> sorted(headline_tokens(spacy.blank("en")("Obama Says No Again.\\nObama said no.")))
     [0, 1, 2, 3, 4]
     """
+    if HEADLINE_TOKENS in doc.user_data:
+        return doc.user_data[HEADLINE_TOKENS]
     indices: set[int] = set()
     line_start = 0
     for line in doc.text.splitlines(keepends=True):
@@ -402,7 +406,8 @@ def headline_tokens(doc: Doc) -> set[int]:
             span = doc.char_span(line_start, line_start + len(line.rstrip()), alignment_mode="expand")
             indices |= set(range(span.start, span.end)) if span is not None else set()
         line_start += len(line)
-    return indices
+    doc.user_data[HEADLINE_TOKENS] = frozenset(indices)
+    return doc.user_data[HEADLINE_TOKENS]
 
 
 def trim_headline_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:

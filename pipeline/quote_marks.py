@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
@@ -87,8 +88,10 @@ def _trimmed(text: str, opening: re.Match, end: int, close_end: int | None, cont
     return QuotedSpan(start, end, opening.start(), close_end, continues) if end > start else None
 
 
-def pair_quote_marks(text: str) -> list[QuotedSpan]:
-    """Every quoted stretch of `text`, pairing its double marks paragraph by paragraph.
+@lru_cache(maxsize=8)
+def pair_quote_marks(text: str) -> tuple[QuotedSpan, ...]:
+    """Every quoted stretch of `text`, pairing its double marks paragraph by paragraph (kept for the last few
+    texts: the entity and quote stages both read an article's quotes).
 
     Mixed marks pair (`“...\"`); an opening mark that is never closed is dropped without losing the
     quotes around it; a stray closing mark is ignored; nested quotes stay inside, single or double.
@@ -150,7 +153,7 @@ def pair_quote_marks(text: str) -> list[QuotedSpan]:
                 carried = True
     if carried:
         spans.pop()
-    return spans
+    return tuple(spans)
 
 
 _NAME_WORD = r"[A-Z][\w.'’-]*"
